@@ -1,0 +1,1 @@
+"""dlmath: a computational-graph engine small enough to read in one sitting."""
