@@ -1,0 +1,46 @@
+# Two commands matter: `make book` and `make test`. Both create .venv on first use.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+JB     := $(BIN)/jupyter-book
+# Warnings are errors: a failing cell, a broken reference or an unknown directive fails the build.
+JBFLAGS := -W -n --keep-going
+
+.PHONY: book test lab lessons check-lessons benchmarks clean help
+
+help:
+	@echo "make book      build the HTML book into _build/html"
+	@echo "make test      build the book, then run every test (engine, lessons, browser)"
+	@echo "make lab       open the lessons in JupyterLab"
+	@echo "make lessons   re-execute every lesson .md into its paired .ipynb (after editing a lesson)"
+	@echo "make benchmarks  rerun the speed benchmarks (not part of the tests)"
+
+$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+book: $(STAMP)
+	$(JB) build . $(JBFLAGS)
+	@echo "The book is in _build/html: open $(CURDIR)/_build/html/index.html"
+
+test: book
+	$(BIN)/python -m pytest
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab lessons/
+
+# Refresh the stored notebooks from the edited markdown: outputs must be those of a fresh run.
+lessons: $(STAMP)
+	$(BIN)/python tests/lesson_pairs.py --execute lessons/*.md
+
+check-lessons: $(STAMP)
+	$(BIN)/python tests/lesson_pairs.py lessons/*.md
+
+benchmarks: $(STAMP)
+	$(BIN)/python benchmarks/training_step.py
+	$(BIN)/python benchmarks/widget_latency.py
+
+clean:
+	rm -rf _build

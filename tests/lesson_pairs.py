@@ -1,0 +1,129 @@
+"""Lessons are jupytext pairs: ``lessons/NN-name.md`` is edited, ``NN-name.ipynb`` is stored executed.
+
+This module checks that a pair agrees and that the stored notebook is the output of one fresh
+top-to-bottom run, and it re-executes a lesson into its notebook. The tests import it; it also
+runs as a script::
+
+    python tests/lesson_pairs.py lessons/*.md            # report problems, exit 1 if any
+    python tests/lesson_pairs.py --execute lessons/*.md  # rewrite each .ipynb from a fresh run
+
+Why not ``jupytext --sync``: it picks the newer file by modification time, which is arbitrary in a
+fresh clone. Comparing cell sources is what "in sync" really means.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import jupytext
+import nbformat
+from nbclient import NotebookClient
+
+EXECUTION_TIMEOUT = 300  # seconds per cell
+
+
+def twin(md_path: Path) -> Path:
+    """The stored notebook paired with a lesson's markdown file."""
+    return Path(md_path).with_suffix(".ipynb")
+
+
+def _cells(notebook) -> list[tuple[str, str, tuple[str, ...]]]:
+    """What must agree between the two files: type, source and tags of each cell."""
+    return [
+        (cell.cell_type, cell.source.strip(), tuple(cell.get("metadata", {}).get("tags", ())))
+        for cell in notebook.cells
+    ]
+
+
+def sync_problems(md_path: Path) -> list[str]:
+    """Differences between a lesson's markdown and its stored notebook (empty when in sync)."""
+    md_path = Path(md_path)
+    ipynb_path = twin(md_path)
+    if not ipynb_path.exists():
+        return [f"{md_path}: no paired notebook {ipynb_path.name}; run `make lessons`"]
+    from_md = _cells(jupytext.read(md_path))
+    stored = _cells(nbformat.read(ipynb_path, as_version=4))
+    problems = []
+    if len(from_md) != len(stored):
+        problems.append(
+            f"{md_path}: {len(from_md)} cells in the .md but {len(stored)} in {ipynb_path.name}"
+        )
+    for index, (a, b) in enumerate(zip(from_md, stored)):
+        if a != b:
+            what = "type" if a[0] != b[0] else "source" if a[1] != b[1] else "tags"
+            first_line = a[1].splitlines()[0] if a[1] else "(empty)"
+            problems.append(
+                f"{md_path}: cell {index} ({first_line[:60]!r}) differs in its {what} "
+                f"from {ipynb_path.name}; run `make lessons` to re-execute the pair"
+            )
+            break
+    return problems
+
+
+def freshness_problems(ipynb_path: Path) -> list[str]:
+    """Problems that show a stored notebook is not one clean top-to-bottom run."""
+    notebook = nbformat.read(ipynb_path, as_version=4)
+    problems = []
+    expected_count = 1
+    for index, cell in enumerate(notebook.cells):
+        if cell.cell_type != "code" or not cell.source.strip():
+            continue
+        count = cell.get("execution_count")
+        if count is None:
+            problems.append(f"{ipynb_path}: code cell {index} was never executed")
+        elif count != expected_count:
+            problems.append(
+                f"{ipynb_path}: code cell {index} has execution count {count}, expected "
+                f"{expected_count}: the notebook was not executed top to bottom in one run"
+            )
+        expected_count = (count or expected_count) + 1
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                problems.append(
+                    f"{ipynb_path}: code cell {index} stored an error: "
+                    f"{output.get('ename')}: {output.get('evalue')}"
+                )
+            if output.get("output_type") == "stream" and output.get("name") == "stderr":
+                problems.append(
+                    f"{ipynb_path}: code cell {index} wrote to stderr (a warning?): "
+                    f"{output.get('text', '')[:200]!r}"
+                )
+    return problems
+
+
+def execute(md_path: Path) -> Path:
+    """Run a lesson's markdown top to bottom and store the result as its paired notebook."""
+    md_path = Path(md_path)
+    notebook = jupytext.read(md_path)
+    client = NotebookClient(
+        notebook,
+        timeout=EXECUTION_TIMEOUT,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(md_path.parent.resolve())}},
+    )
+    client.execute()
+    ipynb_path = twin(md_path)
+    jupytext.write(notebook, ipynb_path, fmt="ipynb")
+    return ipynb_path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("lessons", nargs="+", type=Path, help="lesson .md files")
+    parser.add_argument("--execute", action="store_true", help="re-execute into the .ipynb twins")
+    args = parser.parse_args(argv)
+    problems = []
+    for md_path in args.lessons:
+        if args.execute:
+            print(f"executing {md_path}", flush=True)
+            execute(md_path)
+        problems += sync_problems(md_path) + freshness_problems(twin(md_path))
+    for problem in problems:
+        print(problem)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,46 @@
+"""Checks on the built HTML book (`make test` builds it with -W before running pytest)."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from test_lessons import toc_files
+
+ROOT = Path(__file__).resolve().parents[1]
+HTML = ROOT / "_build" / "html"
+
+
+@pytest.fixture(scope="module")
+def pages() -> dict[str, str]:
+    if not (HTML / "index.html").exists():
+        pytest.fail("the book is not built: run `make book` (or `make test`, which builds it)")
+    return {
+        str(path.relative_to(HTML).with_suffix("")): path.read_text(encoding="utf-8")
+        for path in HTML.rglob("*.html")
+        if "_static" not in path.parts and "_sources" not in path.parts
+    }
+
+
+def test_every_toc_entry_has_a_page(pages):
+    missing = sorted(name for name in toc_files() if name not in pages)
+    assert not missing, f"not built: {missing}"
+
+
+def test_no_page_shows_a_traceback_or_error_output(pages):
+    bad = [name for name, html in pages.items()
+           if "Traceback (most recent call last)" in html or 'class="output traceback' in html
+           or "output stderr" in html]
+    assert not bad, f"pages with errors or stderr output: {bad}"
+
+
+def test_lesson_launch_buttons_open_the_stored_notebook(pages):
+    lessons = [name for name in pages if name.startswith("lessons/")]
+    for name in lessons:
+        launch_links = re.findall(r'href="(https://mybinder\.org/[^"]+)"', pages[name])
+        assert launch_links, f"{name} has no Binder launch button"
+        assert all(link.endswith(".ipynb") for link in launch_links), launch_links
+
+
+def test_maths_is_marked_up_for_typesetting(pages):
+    assert any(r"\(" in html or "math notranslate" in html for html in pages.values())

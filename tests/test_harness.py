@@ -1,0 +1,155 @@
+"""The test harness itself must catch what it promises to catch.
+
+Each test makes a throw-away lesson, breaks it in one specific way, and checks that the same tools
+`make test` uses (nbval in strict mode, the pair checks, the -W book build) fail on it.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import nbformat
+import pytest
+
+import lesson_pairs
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+LESSON = textwrap.dedent(
+    """\
+    ---
+    jupytext:
+      formats: ipynb,md:myst
+      text_representation:
+        extension: .md
+        format_name: myst
+    kernelspec:
+      display_name: Python 3
+      language: python
+      name: python3
+    ---
+
+    # A tiny lesson
+
+    ```{code-cell} ipython3
+    import numpy as np
+    rng = np.random.default_rng(0)
+    print(rng.normal(size=3).round(6))
+    ```
+
+    ```{code-cell} ipython3
+    object()  # its repr holds a memory address, which the sanitizer normalises
+    ```
+    """
+)
+
+
+def run_nbval(notebook: Path) -> subprocess.CompletedProcess:
+    """Run nbval exactly as `make test` does, on one notebook, outside this repo's config."""
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-c", os.devnull,
+         "--rootdir", str(notebook.parent), "--nbval", "--nbval-current-env",
+         "--nbval-sanitize-with", str(ROOT / "tests" / "nbval_sanitize.cfg"), str(notebook)],
+        capture_output=True, text=True, cwd=notebook.parent, timeout=300,
+    )
+
+
+@pytest.fixture(scope="module")
+def lesson(tmp_path_factory) -> Path:
+    """A correct lesson pair, executed the way `make lessons` does it."""
+    md = tmp_path_factory.mktemp("lesson") / "01-tiny.md"
+    md.write_text(LESSON)
+    lesson_pairs.execute(md)
+    return md
+
+
+def copy_pair(lesson: Path, tmp_path: Path) -> Path:
+    for path in (lesson, lesson_pairs.twin(lesson)):
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    return tmp_path / lesson.name
+
+
+@pytest.mark.slow
+def test_a_good_lesson_passes_every_check(lesson):
+    assert lesson_pairs.sync_problems(lesson) == []
+    assert lesson_pairs.freshness_problems(lesson_pairs.twin(lesson)) == []
+    result = run_nbval(lesson_pairs.twin(lesson))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.slow
+def test_a_broken_cell_fails_nbval(lesson, tmp_path):
+    md = copy_pair(lesson, tmp_path)
+    notebook = nbformat.read(lesson_pairs.twin(md), as_version=4)
+    notebook.cells[1].source = "raise ValueError('deliberately broken')"
+    nbformat.write(notebook, lesson_pairs.twin(md))
+    result = run_nbval(lesson_pairs.twin(md))
+    assert result.returncode != 0
+    assert "deliberately broken" in result.stdout
+
+
+@pytest.mark.slow
+def test_a_changed_stored_output_fails_nbval(lesson, tmp_path):
+    md = copy_pair(lesson, tmp_path)
+    notebook = nbformat.read(lesson_pairs.twin(md), as_version=4)
+    stream = notebook.cells[1].outputs[0]
+    stream["text"] = stream["text"].replace("0.", "9.", 1)
+    nbformat.write(notebook, lesson_pairs.twin(md))
+    result = run_nbval(lesson_pairs.twin(md))
+    assert result.returncode != 0
+    assert "mismatch" in result.stdout.lower()
+
+
+def test_an_out_of_sync_pair_is_reported(lesson, tmp_path):
+    md = copy_pair(lesson, tmp_path)
+    md.write_text(md.read_text().replace("size=3", "size=4"))
+    problems = lesson_pairs.sync_problems(md)
+    assert len(problems) == 1 and "differs in its source" in problems[0]
+
+
+def test_a_missing_twin_is_reported(lesson, tmp_path):
+    md = tmp_path / lesson.name
+    md.write_text(lesson.read_text())
+    assert "no paired notebook" in lesson_pairs.sync_problems(md)[0]
+
+
+def test_a_notebook_not_run_top_to_bottom_is_reported(lesson, tmp_path):
+    md = copy_pair(lesson, tmp_path)
+    notebook = nbformat.read(lesson_pairs.twin(md), as_version=4)
+    notebook.cells[2].execution_count = 7  # as if a cell had been re-run by hand
+    nbformat.write(notebook, lesson_pairs.twin(md))
+    problems = lesson_pairs.freshness_problems(lesson_pairs.twin(md))
+    assert problems and "not executed top to bottom" in problems[0]
+
+
+def test_an_unexecuted_notebook_is_reported(lesson, tmp_path):
+    md = copy_pair(lesson, tmp_path)
+    notebook = nbformat.read(lesson_pairs.twin(md), as_version=4)
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            cell.execution_count, cell.outputs = None, []
+    nbformat.write(notebook, lesson_pairs.twin(md))
+    assert "never executed" in lesson_pairs.freshness_problems(lesson_pairs.twin(md))[0]
+
+
+@pytest.mark.slow
+def test_a_failing_chapter_cell_fails_the_book_build(tmp_path):
+    """Chapters are executed by the -W book build; a failing cell must fail it."""
+    (tmp_path / "_config.yml").write_text(
+        "title: t\nexecute:\n  execute_notebooks: force\nsphinx:\n  config:\n"
+        "    nb_execution_raise_on_error: true\n"
+    )
+    (tmp_path / "_toc.yml").write_text("format: jb-book\nroot: index\n")
+    (tmp_path / "index.md").write_text(
+        LESSON.replace("formats: ipynb,md:myst\n  ", "").replace("object()", "1 / 0")
+    )
+    result = subprocess.run(
+        [str(BIN / "jupyter-book"), "build", str(tmp_path), "-W", "-n", "--keep-going"],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode != 0
+    assert "ZeroDivisionError" in result.stdout + result.stderr
