@@ -1,0 +1,44 @@
+"""Self-assessment for the lessons: coded exercises with answer checkers, and quizzes.
+
+Using it in a lesson
+--------------------
+A learner fills in a stub, then calls its checker; the returned
+:class:`Feedback` displays itself (plain text or a small coloured box)::
+
+    from dlmath.exercises.gradient_descent import check_gradient_step
+
+    def step(w, grad, learning_rate):
+        ...  # your code here
+
+    check_gradient_step(step)
+
+    from dlmath.exercises import show_quiz
+    show_quiz("gradient-descent")   # cell tags: remove-input, nbval-ignore-output
+
+Writing the checkers of a lesson (convention)
+---------------------------------------------
+* One module per lesson: ``dlmath/exercises/<lesson>.py`` (for example
+  ``backpropagation.py``). Its public functions named ``check_*`` are the
+  exercises; each is decorated with :func:`checking.checker`, gives every
+  parameter the default ``...`` (so ``check_x()`` means "not attempted"), and
+  returns :func:`checking.grade_function` (the learner writes a function) or
+  :func:`checking.grade_value` (the learner computes a value; its expected
+  value is never shown). Known wrong answers go in ``mistakes=[(wrong, hint)]``;
+  generic ones (sign, transpose, factor n, shape, offset, NaN) are recognised
+  for you.
+* Every ``check_*`` needs reference cases in ``tests/exercise_cases/<lesson>.py``,
+  a dict ``CASES = {"check_x": {"solution": ..., "wrong": [(answer, "hint substring"), ...]}}``:
+  the solution must pass, each wrong answer must fail with a hint containing
+  the substring. ``tests/test_exercises.py`` finds every module and checker by
+  itself, feeds each garbage (no argument, None, text, NaN, a raising
+  function...) and fails if a checker raises or has no reference cases.
+* Quizzes: ``dlmath/exercises/quizzes/<lesson-slug>.json`` in jupyterquiz's
+  format (see :mod:`dlmath.exercises.quiz`), at least four questions, feedback
+  on every answer. ``tests/test_quizzes.py`` validates them.
+"""
+
+from .checking import Case, checker, grade_function, grade_value
+from .feedback import Feedback
+from .quiz import load_quiz, show_quiz
+
+__all__ = ["Case", "Feedback", "checker", "grade_function", "grade_value", "load_quiz", "show_quiz"]

@@ -1,0 +1,117 @@
+"""Checkers for the gradient-descent lesson.
+
+* ``check_gradient_step(step)``: ``step(w, grad, learning_rate)`` returns the
+  weights after one step of gradient descent.
+* ``check_mse_gradient(mse_gradient)``: ``mse_gradient(X, y, w, b)`` returns the
+  gradient with respect to ``w`` of the mean squared error
+  ``L(w, b) = sum((X @ w + b - y) ** 2) / (2 * n)`` for ``n`` examples.
+* ``check_largest_stable_learning_rate(value)``: for the loss
+  ``f(w) = w @ A @ w / 2`` with ``A = [[3, 1], [1, 3]]``, the learning rate
+  above which gradient descent diverges.
+"""
+
+import numpy as np
+
+from .checking import Case, checker, grade_function, grade_value
+
+# --- one gradient step -------------------------------------------------------
+
+
+def _step(w, grad, learning_rate):
+    return w - learning_rate * grad
+
+
+_STEP_CASES = [
+    Case("a 2-vector, learning rate 0.1", np.array([1.0, 2.0]), np.array([0.5, -1.0]), 0.1),
+    Case("a 3x2 weight matrix, learning rate 0.5",
+         np.array([[1.0, -2.0], [0.5, 0.0], [3.0, 1.0]]),
+         np.array([[2.0, 1.0], [-1.0, 4.0], [0.0, 0.5]]), 0.5),
+    Case("a 2x2 weight matrix, learning rate 0.01",
+         np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([[10.0, -20.0], [30.0, 5.0]]), 0.01),
+]
+
+_STEP_MISTAKES = [
+    (lambda w, g, lr: w + lr * g,
+     "You moved uphill: the gradient points to where the loss grows, so subtract it."),
+    (lambda w, g, lr: w - g,
+     "The learning rate is missing: scale the gradient by learning_rate before subtracting."),
+    (lambda w, g, lr: -lr * g,
+     "You returned the change, not the new weights: add the change to w."),
+    (lambda w, g, lr: w - lr * g.T,
+     "The gradient has the shape of w; no transpose is needed."),
+    (lambda w, g, lr: g - lr * w,
+     "The roles of w and grad are swapped."),
+]
+
+
+@checker
+def check_gradient_step(step=...):
+    """Check ``step(w, grad, learning_rate)``: one step of gradient descent."""
+    return grade_function(step, _step, _STEP_CASES, title="gradient step",
+                          signature="step(w, grad, learning_rate)", mistakes=_STEP_MISTAKES)
+
+
+# --- gradient of the mean squared error ---------------------------------------
+
+
+def _mse_gradient(X, y, w, b):
+    n = X.shape[0]
+    return X.T @ (X @ w + b - y) / n
+
+
+def _regression_case(label, n, d, seed, b):
+    rng = np.random.default_rng(seed)
+    X = np.round(rng.normal(size=(n, d)), 2)
+    y = np.round(rng.normal(size=n), 2)
+    w = np.round(rng.normal(size=d), 2)
+    return Case(label, X, y, w, b, batch_size=n)
+
+
+_MSE_CASES = [
+    _regression_case("4 examples, 2 features, bias 0.5", 4, 2, 0, 0.5),
+    _regression_case("5 examples, 3 features, bias -1", 5, 3, 1, -1.0),
+    _regression_case("1 example, 3 features, bias 2", 1, 3, 2, 2.0),
+]
+
+_MSE_MISTAKES = [
+    (lambda X, y, w, b: X.T @ (X @ w - y) / X.shape[0],
+     "The bias is missing from the prediction: use X @ w + b."),
+    (lambda X, y, w, b: X.T @ (X @ w + b - y) * 2 / X.shape[0],
+     "A factor of 2 too much: the 1/2 in the loss cancels the 2 from differentiating the square."),
+    (lambda X, y, w, b: np.sum(X * (X @ w + b - y)[:, None], axis=1) / X.shape[0],
+     "You summed over the features (axis=1); the gradient sums over the examples (axis=0)."),
+]
+
+
+@checker
+def check_mse_gradient(mse_gradient=...):
+    """Check ``mse_gradient(X, y, w, b)``: the gradient of the mean squared error with respect to w.
+
+    ``X`` has shape (n, d), ``y`` shape (n,), ``w`` shape (d,), ``b`` is a number;
+    the result has shape (d,).
+    """
+    return grade_function(mse_gradient, _mse_gradient, _MSE_CASES, title="MSE gradient",
+                          signature="mse_gradient(X, y, w, b)", mistakes=_MSE_MISTAKES)
+
+
+# --- largest stable learning rate ---------------------------------------------
+
+_A = np.array([[3.0, 1.0], [1.0, 3.0]])  # eigenvalues 2 and 4
+
+
+@checker
+def check_largest_stable_learning_rate(value=...):
+    """Check the learning rate above which gradient descent on ``w @ A @ w / 2`` diverges.
+
+    ``A = [[3, 1], [1, 3]]``. Give a number.
+    """
+    top = np.linalg.eigvalsh(_A).max()
+    low = np.linalg.eigvalsh(_A).min()
+    return grade_value(value, 2 / top, title="largest stable learning rate", mistakes=[
+        (1 / top, "That learning rate converges fastest along the steepest direction; "
+                  "the limit of stability is larger (when does |1 - lr * lambda| reach 1?)."),
+        (2 / low, "You used the flattest direction; the steepest direction diverges first."),
+        (1 / low, "Use the steepest direction (the largest eigenvalue), and find where |1 - lr * lambda| = 1."),
+        (2 / 3, "3 is a diagonal entry of A, not a curvature: use the eigenvalues of A."),
+        (2 / 6, "The curvatures are the eigenvalues of A, not the row sums or the trace."),
+    ])
