@@ -1,1 +1,30 @@
-"""dlmath: a computational-graph engine small enough to read in one sitting."""
+"""dlmath: a computational-graph engine small enough to read in one sitting.
+
+Reading order: ``graph`` (nodes and graphs), ``ops`` (each operation's
+forward and gradient rule), ``losses``, ``session`` (running a graph),
+``backprop`` (gradients), ``train`` (optimizers), ``check`` (gradient
+checking), ``errors``.
+
+    import dlmath as dm
+    x = dm.placeholder(name="x")
+    W = dm.Variable([[0.5], [-0.5]], name="W")
+    loss = dm.reduce_mean(dm.square(x @ W))
+    train_op = dm.train.GradientDescentOptimizer(0.1).minimize(loss)
+    dm.Session().run([train_op, loss], feed_dict={x: [[1, 2]]})
+"""
+
+from . import errors, ops, losses, train
+from .errors import (DlmathError, FeedError, GradientError, GraphError,
+                     NumericError, OpError, ShapeError)
+from .graph import (Constant, Graph, Node, Operation, Placeholder, Update,
+                    Variable, constant, get_default_graph, placeholder,
+                    reset_default_graph, topological_order)
+from .ops import (add, divide, exp, log, log_softmax, matmul, multiply,
+                  negative, reduce_mean, reduce_sum, relu, sigmoid, softmax,
+                  square, subtract, tanh, transpose)
+from .losses import mse, sigmoid_cross_entropy, softmax_cross_entropy
+from .session import Session
+from .backprop import (compute_gradients, gradient_override, gradients,
+                       register_gradient, reset_gradient, unbroadcast)
+from .check import check_gradients
+from .train import (AdamOptimizer, GradientDescentOptimizer, MomentumOptimizer)

@@ -1,0 +1,136 @@
+"""Fused losses: one node each, computed in a numerically stable form.
+
+Fusing the last activation with the loss avoids ever taking log(0): the
+combined gradient is also simpler than the chain of its parts.
+"""
+
+import numpy as np
+
+from .errors import ShapeError
+from .graph import Operation
+from .ops import _logsumexp, _sigmoid
+
+
+class SoftmaxCrossEntropy(Operation):
+    """Mean over the batch of -sum_k y_k log softmax(z)_k.
+
+    ``logits`` z has shape (..., classes); ``labels`` y are either one-hot
+    (or any probabilities) of the same shape, or integer class indices of
+    shape (...,). Stable form: log softmax(z) = z - logsumexp(z).
+
+    Gradient: dL/dz = (softmax(z) - y) / batch; for probability labels also
+    dL/dy = -log softmax(z) / batch (integer labels get no gradient).
+    """
+
+    label = "softmax_xent"
+
+    def forward(self, logits, labels):
+        logp, batch = self._log_probs(logits)
+        if labels.shape == logits.shape:
+            return -np.sum(labels * logp) / batch
+        return -np.sum(np.take_along_axis(logp, self._classes(logits, labels), -1)) / batch
+
+    def backward(self, grad, inputs, output):
+        logits, labels = inputs
+        logp, batch = self._log_probs(logits)
+        if labels.shape == logits.shape:
+            d_logits = (np.exp(logp) - labels) * (grad / batch)
+            return d_logits, -logp * (grad / batch)
+        p = np.exp(logp)                      # softmax(z)
+        _subtract_one_at(p, self._classes(logits, labels))   # softmax - one_hot
+        return p * (grad / batch), None
+
+    def _log_probs(self, logits):
+        if np.ndim(logits) == 0:
+            raise ShapeError(f"{self.name}: logits must have a class axis, got a scalar")
+        logp = logits - _logsumexp(logits, -1)
+        return logp, logp.size // logp.shape[-1]
+
+    def _classes(self, logits, labels):
+        """Integer labels of shape (...,) as an index array of shape (..., 1)."""
+        if labels.shape != logits.shape[:-1]:
+            raise ShapeError(
+                f"{self.name}: labels of shape {labels.shape} do not fit logits "
+                f"of shape {logits.shape}: give one-hot labels of shape "
+                f"{logits.shape} or integer classes of shape {logits.shape[:-1]}")
+        classes = labels.astype(np.intp)
+        if np.any(classes != labels) or np.any(classes < 0) or \
+                np.any(classes >= logits.shape[-1]):
+            raise ShapeError(
+                f"{self.name}: integer labels must be whole numbers in "
+                f"0..{logits.shape[-1] - 1} (one per class), got values from "
+                f"{labels.min():g} to {labels.max():g}")
+        return classes[..., None]
+
+
+def _subtract_one_at(p, index):
+    """p - one_hot(index), in place: softmax minus the one-hot label."""
+    np.put_along_axis(p, index, np.take_along_axis(p, index, -1) - 1, -1)
+
+
+class SigmoidCrossEntropy(Operation):
+    """Mean over all elements of -[y log s(z) + (1 - y) log(1 - s(z))].
+
+    Labels y are 0/1 (or probabilities), same shape as the logits z (a label
+    of shape (n,) with logits (n, 1) is refused rather than broadcast to
+    (n, n)). Stable form: log(1 + e^z) - z y, with log(1 + e^z) =
+    logaddexp(0, z). Gradient: dL/dz = (s(z) - y) / N, dL/dy = -z / N.
+    """
+
+    label = "sigmoid_xent"
+
+    def forward(self, logits, labels):
+        _check_same_shape(self, logits, labels, "logits", "labels")
+        return np.mean(np.logaddexp(0, logits) - logits * labels)
+
+    def backward(self, grad, inputs, output):
+        z, y = inputs
+        scale = grad / np.size(z)
+        return (_sigmoid(z) - y) * scale, -z * scale
+
+
+class MeanSquaredError(Operation):
+    """mean((p - t)^2) over all elements. dL/dp = 2 (p - t) / N, dL/dt = -dL/dp."""
+
+    label = "mse"
+
+    def forward(self, prediction, target):
+        _check_same_shape(self, prediction, target, "prediction", "target")
+        diff = prediction - target
+        return np.mean(diff * diff)
+
+    def backward(self, grad, inputs, output):
+        p, t = inputs
+        d = 2 * (p - t) * (grad / np.size(p))
+        return d, -d
+
+
+def _check_same_shape(op, a, b, a_name, b_name):
+    """The second input may broadcast into the first, never make it bigger."""
+    try:
+        ok = np.broadcast_shapes(a.shape, b.shape) == a.shape
+    except ValueError:
+        ok = False
+    if not ok:
+        raise ShapeError(
+            f"{op.name}: {a_name} of shape {a.shape} and {b_name} of shape "
+            f"{b.shape} do not match; reshape {b_name} to {a.shape} (e.g. "
+            f"{b_name}.reshape({a.shape})), since broadcasting would compare "
+            "every prediction with every target")
+
+
+def softmax_cross_entropy(logits, labels, name=None):
+    """Softmax + cross-entropy in one stable op; mean over the batch.
+
+    ``labels``: one-hot rows, or integer class indices."""
+    return SoftmaxCrossEntropy(logits, labels, name=name)
+
+
+def sigmoid_cross_entropy(logits, labels, name=None):
+    """Sigmoid + binary cross-entropy in one stable op; mean over all elements."""
+    return SigmoidCrossEntropy(logits, labels, name=name)
+
+
+def mse(prediction, target, name=None):
+    """Mean squared error, mean over all elements."""
+    return MeanSquaredError(prediction, target, name=name)

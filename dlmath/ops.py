@@ -1,0 +1,438 @@
+"""The operations: each class keeps its forward rule and its gradient rule together.
+
+``forward(self, *inputs)`` computes the output from the input values.
+``backward(self, grad, inputs, output)`` is the chain rule: given
+``grad = d loss / d output`` it returns ``d loss / d input`` for each input
+(a vector-Jacobian product). Elementwise ops may return gradients of the
+broadcast shape; the engine sums them back to each input's shape in one place,
+``dlmath.backprop.unbroadcast``.
+
+Lowercase functions (``add``, ``matmul``, ``sigmoid``...) build the nodes;
+array-likes are accepted wherever a node is expected.
+"""
+
+import numpy as np
+
+from .errors import NumericError, ShapeError
+from .graph import Operation
+
+
+# ---------------------------------------------------------------- elementwise
+
+class _Elementwise(Operation):
+    """Binary elementwise op with NumPy broadcasting."""
+
+    def explain_failure(self, values, exc):
+        a, b = (np.shape(v) for v in values)
+        try:
+            np.broadcast_shapes(a, b)
+        except ValueError:
+            return ShapeError(
+                f"{self.name}: cannot broadcast shapes {a} {self.label} {b}: "
+                "elementwise ops need each trailing dimension to be equal or 1; "
+                "reshape one input (e.g. x[:, None] in NumPy) or transpose it")
+        return super().explain_failure(values, exc)
+
+
+class Add(_Elementwise):
+    """a + b. Local derivatives: d(a+b)/da = 1, d(a+b)/db = 1."""
+
+    label = "+"
+
+    def forward(self, a, b):
+        return a + b
+
+    def backward(self, grad, inputs, output):
+        return grad, grad                      # addition passes the gradient on
+
+
+class Subtract(_Elementwise):
+    """a - b. d(a-b)/da = 1, d(a-b)/db = -1."""
+
+    label = "-"
+
+    def forward(self, a, b):
+        return a - b
+
+    def backward(self, grad, inputs, output):
+        return grad, -grad
+
+
+class Multiply(_Elementwise):
+    """a * b, elementwise. d(ab)/da = b, d(ab)/db = a."""
+
+    label = "*"
+
+    def forward(self, a, b):
+        return a * b
+
+    def backward(self, grad, inputs, output):
+        a, b = inputs
+        return grad * b, grad * a
+
+
+class Divide(_Elementwise):
+    """a / b, elementwise. d(a/b)/da = 1/b, d(a/b)/db = -a/b^2."""
+
+    label = "/"
+
+    def forward(self, a, b):
+        return a / b
+
+    def backward(self, grad, inputs, output):
+        a, b = inputs
+        return grad / b, -grad * output / b    # -a/b^2 = -(a/b)/b
+
+
+class Negative(Operation):
+    """-x. d(-x)/dx = -1."""
+
+    label = "neg"
+
+    def forward(self, x):
+        return -x
+
+    def backward(self, grad, inputs, output):
+        return -grad
+
+
+class Square(Operation):
+    """x^2. d/dx x^2 = 2x."""
+
+    label = "square"
+
+    def forward(self, x):
+        return x * x
+
+    def backward(self, grad, inputs, output):
+        (x,) = inputs
+        return grad * 2 * x
+
+
+class Exp(Operation):
+    """e^x. d/dx e^x = e^x, which is the output itself."""
+
+    label = "exp"
+
+    def forward(self, x):
+        return np.exp(x)
+
+    def backward(self, grad, inputs, output):
+        return grad * output
+
+
+class Log(Operation):
+    """Natural log, ln x, defined for x > 0. d/dx ln x = 1/x.
+
+    A zero or negative input raises :class:`~dlmath.errors.NumericError`
+    instead of silently giving -inf or nan. For log-probabilities use
+    ``log_softmax`` or the fused losses, which never take the log of 0.
+    """
+
+    label = "log"
+
+    def forward(self, x):
+        if not (x > 0).all():
+            bad = np.min(x)
+            raise NumericError(
+                f"{self.name}: log of a non-positive number (smallest input "
+                f"{bad:.3g}, shape {np.shape(x)}) would give -inf or nan; keep "
+                "the input positive (e.g. log(x + 1e-12)), or use log_softmax / "
+                "softmax_cross_entropy / sigmoid_cross_entropy, which are stable")
+        return np.log(x)
+
+    def backward(self, grad, inputs, output):
+        (x,) = inputs
+        return grad / x
+
+
+def _sigmoid(x):
+    """1 / (1 + e^-x), computed without overflow.
+
+    Split on the sign: with z = e^-|x| (always in (0, 1]),
+    sigmoid(x) = 1 / (1 + z) for x >= 0 and z / (1 + z) for x < 0.
+    """
+    z = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1 / (1 + z), z / (1 + z))
+
+
+class Sigmoid(Operation):
+    """s(x) = 1 / (1 + e^-x), stable form in ``_sigmoid``. d/dx s = s (1 - s)."""
+
+    label = "sigmoid"
+
+    def forward(self, x):
+        return _sigmoid(x)
+
+    def backward(self, grad, inputs, output):
+        return grad * output * (1 - output)    # d/dx sigmoid = s (1 - s)
+
+
+class Tanh(Operation):
+    """tanh x. d/dx tanh x = 1 - tanh^2 x."""
+
+    label = "tanh"
+
+    def forward(self, x):
+        return np.tanh(x)
+
+    def backward(self, grad, inputs, output):
+        return grad * (1 - output * output)
+
+
+class Relu(Operation):
+    """max(x, 0). d/dx relu = 1 where x > 0, else 0 (we pick 0 at the kink)."""
+
+    label = "relu"
+
+    def forward(self, x):
+        return np.maximum(x, 0)
+
+    def backward(self, grad, inputs, output):
+        return grad * (output > 0)
+
+
+# ---------------------------------------------------------------- softmax
+
+def _logsumexp(x, axis):
+    """log sum_j e^(x_j), shifted by the max m so no exponential overflows:
+    log sum e^x = m + log sum e^(x - m)."""
+    m = np.max(x, axis=axis, keepdims=True)
+    return m + np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True))
+
+
+class Softmax(Operation):
+    """softmax(x)_i = e^(x_i) / sum_j e^(x_j) along ``axis``.
+
+    Stable form: subtract the max first (softmax is unchanged by a shift).
+    Gradient: with s = softmax(x), dL/dx = s * (g - sum_j g_j s_j).
+    """
+
+    label = "softmax"
+
+    def __init__(self, x, axis=-1, name=None):
+        self.axis = axis
+        super().__init__(x, name=name)
+
+    def forward(self, x):
+        e = np.exp(x - np.max(x, axis=self.axis, keepdims=True))
+        return e / np.sum(e, axis=self.axis, keepdims=True)
+
+    def backward(self, grad, inputs, output):
+        s = output
+        return s * (grad - np.sum(grad * s, axis=self.axis, keepdims=True))
+
+
+class LogSoftmax(Operation):
+    """log softmax(x) = x - logsumexp(x) along ``axis``, never log(0).
+
+    Gradient: dL/dx = g - softmax(x) * sum_j g_j, and softmax(x) = e^output.
+    """
+
+    label = "log_softmax"
+
+    def __init__(self, x, axis=-1, name=None):
+        self.axis = axis
+        super().__init__(x, name=name)
+
+    def forward(self, x):
+        return x - _logsumexp(x, self.axis)
+
+    def backward(self, grad, inputs, output):
+        return grad - np.exp(output) * np.sum(grad, axis=self.axis, keepdims=True)
+
+
+# ---------------------------------------------------------------- matrices
+
+class MatMul(Operation):
+    """Matrix product a @ b: (m, n) @ (n, p) -> (m, p).
+
+    d(a@b)/da: grad @ b^T,  d(a@b)/db: a^T @ grad. Vectors are treated as a
+    row (for a) or a column (for b), and stacks of matrices broadcast as in
+    NumPy.
+    """
+
+    label = "@"
+
+    def forward(self, a, b):
+        return a @ b
+
+    def backward(self, grad, inputs, output):
+        a, b = inputs
+        need_a, need_b = self.needs_input_grad or (True, True)
+        if a.ndim == 2 and b.ndim == 2:        # the common case
+            return (grad @ b.T if need_a else None,
+                    a.T @ grad if need_b else None)
+        a2 = a[None, :] if a.ndim == 1 else a  # row vector
+        b2 = b[:, None] if b.ndim == 1 else b  # column vector
+        out_shape = np.broadcast_shapes(a2.shape[:-2], b2.shape[:-2]) + \
+            (a2.shape[-2], b2.shape[-1])
+        g = np.reshape(grad, out_shape)
+        da = g @ np.swapaxes(b2, -1, -2)
+        db = np.swapaxes(a2, -1, -2) @ g
+        # drop the axis added for vectors; unbroadcast sums any stacked axes
+        return (da[..., 0, :] if a.ndim == 1 else da,
+                db[..., 0] if b.ndim == 1 else db)
+
+    def explain_failure(self, values, exc):
+        a, b = (np.shape(v) for v in values)
+        if len(a) == 0 or len(b) == 0:
+            return ShapeError(
+                f"{self.name}: cannot matrix-multiply a scalar, shapes {a} @ {b}; "
+                "use multiply (*) to scale by a number")
+        inner_a, inner_b = a[-1], b[-2] if len(b) > 1 else b[0]
+        if inner_a != inner_b:
+            return ShapeError(
+                f"{self.name}: cannot multiply shapes {a} @ {b}: inner "
+                f"dimensions {inner_a} and {inner_b} differ (columns of the "
+                "left must equal rows of the right); check the order of the "
+                "operands, or transpose one of them")
+        return super().explain_failure(values, exc)
+
+
+class Transpose(Operation):
+    """Permute axes (reverse them by default). Gradient: the inverse permutation."""
+
+    label = "T"
+
+    def __init__(self, x, axes=None, name=None):
+        self.axes = None if axes is None else tuple(axes)
+        super().__init__(x, name=name)
+
+    def forward(self, x):
+        return np.transpose(x, self.axes)
+
+    def backward(self, grad, inputs, output):
+        if self.axes is None:
+            return np.transpose(grad)
+        return np.transpose(grad, np.argsort(self.axes))
+
+
+# ---------------------------------------------------------------- reductions
+
+class ReduceSum(Operation):
+    """Sum over ``axis`` (all axes if None). Each input element contributes
+    once to its sum, so the gradient is the upstream gradient copied
+    (broadcast) back along the summed axes."""
+
+    label = "sum"
+
+    def __init__(self, x, axis=None, keepdims=False, name=None):
+        self.axis, self.keepdims = axis, keepdims
+        super().__init__(x, name=name)
+
+    def forward(self, x):
+        return np.sum(x, axis=self.axis, keepdims=self.keepdims)
+
+    def backward(self, grad, inputs, output):
+        (x,) = inputs
+        return _spread(grad, x, self.axis, self.keepdims)
+
+
+class ReduceMean(ReduceSum):
+    """Mean over ``axis``: sum / N, so the gradient is grad / N, spread back."""
+
+    label = "mean"
+
+    def forward(self, x):
+        return np.mean(x, axis=self.axis, keepdims=self.keepdims)
+
+    def backward(self, grad, inputs, output):
+        (x,) = inputs
+        count = np.size(x) // max(np.size(output), 1)
+        return _spread(grad, x, self.axis, self.keepdims) / count
+
+
+def _spread(grad, x, axis, keepdims):
+    """Broadcast ``grad`` back to the shape of ``x`` along the reduced axes."""
+    if axis is not None and not keepdims:
+        axes = np.atleast_1d(axis) % np.ndim(x)
+        grad = np.expand_dims(grad, tuple(int(a) for a in axes))
+    return np.broadcast_to(grad, np.shape(x))
+
+
+# ---------------------------------------------------------------- builders
+
+def add(a, b, name=None):
+    """a + b (broadcasting)."""
+    return Add(a, b, name=name)
+
+
+def subtract(a, b, name=None):
+    """a - b (broadcasting)."""
+    return Subtract(a, b, name=name)
+
+
+def multiply(a, b, name=None):
+    """a * b elementwise (broadcasting)."""
+    return Multiply(a, b, name=name)
+
+
+def divide(a, b, name=None):
+    """a / b elementwise (broadcasting)."""
+    return Divide(a, b, name=name)
+
+
+def matmul(a, b, name=None):
+    """Matrix product a @ b."""
+    return MatMul(a, b, name=name)
+
+
+def negative(x, name=None):
+    """-x."""
+    return Negative(x, name=name)
+
+
+def square(x, name=None):
+    """x^2 elementwise."""
+    return Square(x, name=name)
+
+
+def exp(x, name=None):
+    """e^x elementwise."""
+    return Exp(x, name=name)
+
+
+def log(x, name=None):
+    """Natural log elementwise; raises NumericError on inputs <= 0."""
+    return Log(x, name=name)
+
+
+def sigmoid(x, name=None):
+    """1 / (1 + e^-x), stable for any x."""
+    return Sigmoid(x, name=name)
+
+
+def tanh(x, name=None):
+    """Hyperbolic tangent."""
+    return Tanh(x, name=name)
+
+
+def relu(x, name=None):
+    """max(x, 0)."""
+    return Relu(x, name=name)
+
+
+def softmax(x, axis=-1, name=None):
+    """e^x / sum e^x along ``axis`` (max-shifted, stable)."""
+    return Softmax(x, axis=axis, name=name)
+
+
+def log_softmax(x, axis=-1, name=None):
+    """x - logsumexp(x) along ``axis`` (stable)."""
+    return LogSoftmax(x, axis=axis, name=name)
+
+
+def reduce_sum(x, axis=None, keepdims=False, name=None):
+    """Sum over ``axis`` (an int, a tuple, or None for all)."""
+    return ReduceSum(x, axis=axis, keepdims=keepdims, name=name)
+
+
+def reduce_mean(x, axis=None, keepdims=False, name=None):
+    """Mean over ``axis`` (an int, a tuple, or None for all)."""
+    return ReduceMean(x, axis=axis, keepdims=keepdims, name=name)
+
+
+def transpose(x, axes=None, name=None):
+    """Reverse (or permute) the axes of x."""
+    return Transpose(x, axes=axes, name=name)

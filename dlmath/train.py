@@ -1,0 +1,92 @@
+"""Optimizers: turn gradients into steps on the Variables.
+
+``optimizer.minimize(loss)`` returns an update node; each
+``session.run(train_op, feed_dict)`` computes the loss, backpropagates to
+the Variables the loss depends on and moves each of them one step.
+"""
+
+import numpy as np
+
+from .backprop import backprop, variables_of
+from .errors import GradientError
+from .graph import Update, Variable, as_node
+
+
+class Optimizer:
+    """Base class. Subclasses define ``update(variable, grad)``."""
+
+    def __init__(self, learning_rate):
+        self.learning_rate = learning_rate
+
+    def minimize(self, loss, var_list=None, name=None):
+        """An update node training ``var_list`` (default: every Variable the
+        loss depends on) to decrease ``loss``."""
+        loss = as_node(loss)
+        variables = variables_of(loss) if var_list is None else list(var_list)
+        for v in variables:
+            if not isinstance(v, Variable):
+                raise GradientError(f"minimize can only train Variables, got {v!r}")
+        if not variables:
+            raise GradientError(
+                f"the loss {loss.name!r} depends on no Variable, so there is "
+                "nothing to train; build it from dlmath.Variable(...) parameters")
+        return Update(loss, self, variables, name=name)
+
+    def _step(self, loss, variables, values):
+        grads = backprop(loss, values, variables)
+        for var in variables:
+            grad = grads.get(var)
+            if grad is not None:
+                self.update(var, grad)
+
+    def update(self, var, grad):
+        raise NotImplementedError
+
+
+class GradientDescentOptimizer(Optimizer):
+    """w <- w - learning_rate * dL/dw."""
+
+    def update(self, var, grad):
+        var.value = var.value - self.learning_rate * grad
+
+
+class MomentumOptimizer(Optimizer):
+    """Gradient descent with a velocity that remembers past steps:
+
+    v <- momentum * v + dL/dw;   w <- w - learning_rate * v
+    """
+
+    def __init__(self, learning_rate, momentum=0.9):
+        super().__init__(learning_rate)
+        self.momentum = momentum
+        self.velocity = {}                   # Variable -> v
+
+    def update(self, var, grad):
+        v = self.velocity.get(var, 0.0)
+        v = self.momentum * v + grad
+        self.velocity[var] = v
+        var.value = var.value - self.learning_rate * v
+
+
+class AdamOptimizer(Optimizer):
+    """Adam (Kingma & Ba, 2015): steps scaled by running gradient statistics.
+
+    m <- b1 m + (1 - b1) g;   v <- b2 v + (1 - b2) g^2      (g = dL/dw)
+    m_hat = m / (1 - b1^t);   v_hat = v / (1 - b2^t)        (bias correction)
+    w <- w - learning_rate * m_hat / (sqrt(v_hat) + epsilon)
+    """
+
+    def __init__(self, learning_rate=0.001, beta1=0.9, beta2=0.999, epsilon=1e-8):
+        super().__init__(learning_rate)
+        self.beta1, self.beta2, self.epsilon = beta1, beta2, epsilon
+        self.state = {}                      # Variable -> (t, m, v)
+
+    def update(self, var, grad):
+        t, m, v = self.state.get(var, (0, 0.0, 0.0))
+        t += 1
+        m = self.beta1 * m + (1 - self.beta1) * grad
+        v = self.beta2 * v + (1 - self.beta2) * grad * grad
+        self.state[var] = (t, m, v)
+        m_hat = m / (1 - self.beta1 ** t)
+        v_hat = v / (1 - self.beta2 ** t)
+        var.value = var.value - self.learning_rate * m_hat / (np.sqrt(v_hat) + self.epsilon)
