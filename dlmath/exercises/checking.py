@@ -142,7 +142,7 @@ def grade_function(fn, reference, cases, *, title, signature=None, mistakes=(),
         if error is not None:
             return Feedback(INCORRECT, title,
                             f"{where}: your function raised {type(error).__name__}: {clean_text(error)}",
-                            hint=_error_hint(error, signature))
+                            hint=_same_error(error, case.args, mistakes) or _error_hint(error, signature))
         if received is None or received is Ellipsis:
             if received is None and _mutates_inputs(fn, case.args):
                 return Feedback(INCORRECT, title, f"{where}: your function changed its input in place "
@@ -181,6 +181,16 @@ def _mutates_inputs(fn, args):
         if isinstance(before, np.ndarray) and not close(before, after, 0, 0):
             return True
     return False
+
+
+def _same_error(error, args, mistakes):
+    """The hint of a known wrong answer that raises the same error as the learner's code."""
+    for wrong, hint in mistakes:
+        if callable(wrong):
+            _, other = _call(wrong, args)
+            if type(other) is type(error) and str(other) == str(error):
+                return hint
+    return None
 
 
 def _known_mistake(received, args, mistakes, rtol, atol):

@@ -23,11 +23,11 @@ def _step(w, grad, learning_rate):
 
 _STEP_CASES = [
     Case("a 2-vector, learning rate 0.1", np.array([1.0, 2.0]), np.array([0.5, -1.0]), 0.1),
+    Case("a 2x2 weight matrix, learning rate 0.01",
+         np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([[10.0, -20.0], [30.0, 5.0]]), 0.01),
     Case("a 3x2 weight matrix, learning rate 0.5",
          np.array([[1.0, -2.0], [0.5, 0.0], [3.0, 1.0]]),
          np.array([[2.0, 1.0], [-1.0, 4.0], [0.0, 0.5]]), 0.5),
-    Case("a 2x2 weight matrix, learning rate 0.01",
-         np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([[10.0, -20.0], [30.0, 5.0]]), 0.01),
 ]
 
 _STEP_MISTAKES = [

@@ -42,7 +42,7 @@ def shape_hint(received: np.ndarray, expected: np.ndarray, reveal: bool = True):
             return (f"You returned shape {r} where {e} was expected: an axis of length 1 is "
                     "missing; keep it with keepdims=True or reshape.")
         return f"You returned shape {r} where {e} was expected; the sizes agree, so check your reshape."
-    if received.ndim == expected.ndim + 1 and received.size == expected.size * max(e + (1,)):
+    if received.ndim > expected.ndim and received.size > expected.size:
         return (f"You returned shape {r} where {e} was expected. A result with an extra axis usually "
                 "comes from broadcasting: adding a (n,) array to a (n, 1) array gives an (n, n) matrix. "
                 "Print the .shape of every intermediate array.")

@@ -1,0 +1,44 @@
+"""Reference answers and typical wrong answers for dlmath.exercises.gradient_descent.
+
+Convention (see dlmath/exercises/__init__.py): CASES maps each check_* name to
+its "solution" (must pass) and "wrong" answers paired with a substring of the
+hint each must produce.
+"""
+
+import numpy as np
+
+CASES = {
+    "check_gradient_step": {
+        "solution": lambda w, grad, learning_rate: w - learning_rate * grad,
+        "wrong": [
+            (lambda w, grad, lr: w + lr * grad, "uphill"),
+            (lambda w, grad, lr: w - grad, "learning rate is missing"),
+            (lambda w, grad, lr: -lr * grad, "not the new weights"),
+            (lambda w, grad, lr: w - lr * grad.T, "no transpose"),
+            (lambda w, grad: w, "callable as step(w, grad, learning_rate)"),
+            (lambda w, grad, lr: list(w - lr * grad + 1), "constant"),
+        ],
+    },
+    "check_mse_gradient": {
+        "solution": lambda X, y, w, b: X.T @ (X @ w + b - y) / len(y),
+        "wrong": [
+            (lambda X, y, w, b: X.T @ (X @ w + b - y), "summed where the mean"),
+            (lambda X, y, w, b: X.T @ (y - X @ w - b) / len(y), "Sign error"),
+            (lambda X, y, w, b: X.T @ (X @ w - y) / len(y), "bias is missing"),
+            (lambda X, y, w, b: X.T @ (X @ w + b - y) * 2 / len(y), "factor of 2"),
+            (lambda X, y, w, b: X @ (X @ w + b - y) / len(y), "transpose"),
+            (lambda X, y, w, b: (X.T @ (X @ w + b - y) / len(y))[:, None], "wrong shape"),
+            (lambda X, y, w, b: X.T @ (X @ w[:, None] + b - y) / len(y), "broadcasting"),
+            (lambda X, y, w, b: np.sum(X * (X @ w + b - y)[:, None], axis=1) / len(y), "axis"),
+        ],
+    },
+    "check_largest_stable_learning_rate": {
+        "solution": 0.5,
+        "wrong": [
+            (0.25, "converges fastest"),
+            (1.0, "flattest direction"),
+            (2 / 3, "eigenvalues"),
+            (-0.5, "Sign error"),
+        ],
+    },
+}

@@ -1,0 +1,154 @@
+"""The checking framework itself: Feedback, grade_function, grade_value, the mistake detectors."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from dlmath.exercises import Case, Feedback, checker, grade_function, grade_value
+from dlmath.exercises.feedback import format_value
+from dlmath.exercises.mistakes import generic_hint
+
+
+def _ref(x):
+    return 2 * x
+
+
+CASES = [Case("a vector", np.array([1.0, -2.0, 3.0])), Case("a matrix", np.arange(6.0).reshape(2, 3))]
+
+
+def grade(fn, **kw):
+    return grade_function(fn, _ref, CASES, title="double", signature="double(x)", **kw)
+
+
+def test_correct_function_passes():
+    fb = grade(lambda x: x + x)
+    assert fb.passed and fb.status == "correct" and bool(fb)
+    assert "All 2 cases pass" in repr(fb)
+
+
+def test_failure_names_the_case_and_shows_expected_and_received():
+    fb = grade(lambda x: x * 3)
+    assert fb.status == "incorrect" and not fb.passed
+    text = repr(fb)
+    assert "Case 1 of 2 (a vector)" in text
+    assert "expected" in text and "received" in text
+    assert "times 1.5" in text  # generic constant-factor detector
+
+
+@pytest.mark.parametrize("stub", [..., None, lambda x: ..., lambda x: None])
+def test_stubs_are_not_attempted(stub):
+    assert grade(stub).status == "not attempted"
+
+
+def test_not_implemented_is_not_attempted():
+    def stub(x):
+        raise NotImplementedError
+    assert grade(stub).status == "not attempted"
+
+
+def test_exception_is_reported_with_type_and_message():
+    def buggy(x):
+        return x / undefined_name  # noqa: F821
+    text = repr(grade(buggy))
+    assert "NameError" in text and "undefined_name" in text and "Hint:" in text
+
+
+def test_in_place_update_without_return_is_explained():
+    def double(x):
+        x *= 2
+    fb = grade(double)
+    assert fb.status == "incorrect" and "in place" in repr(fb)
+
+
+def test_list_result_passes_with_a_note():
+    fb = grade(lambda x: (2 * x).tolist())
+    assert fb.passed and "list" in repr(fb)
+
+
+def test_known_mistake_hint_wins_over_generic():
+    fb = grade(lambda x: -2 * x, mistakes=[(lambda x: -2 * x, "Mind the sign of the slope.")])
+    assert "Mind the sign of the slope." in repr(fb)
+
+
+def test_inputs_are_not_mutated_between_cases():
+    seen = []
+
+    def spy(x):
+        seen.append(x.copy())
+        x[...] = 0
+        return 2 * seen[-1]
+
+    before = CASES[0].args[0].copy()
+    assert grade(spy).passed
+    np.testing.assert_array_equal(CASES[0].args[0], before)
+
+
+@pytest.mark.parametrize("received, expected, n, words", [
+    (np.array([-1.0, 2.0]), np.array([1.0, -2.0]), None, "Sign error"),
+    (np.array([[1.0, 3.0], [2.0, 4.0]]), np.array([[1.0, 2.0], [3.0, 4.0]]), None, "transpose"),
+    (np.ones((3, 2)), np.ones((2, 3)), None, "transpose"),
+    (np.array([4.0, 8.0]), np.array([1.0, 2.0]), 4, "summed where the mean"),
+    (np.array([0.25, 0.5]), np.array([1.0, 2.0]), 4, "averaged where a sum"),
+    (np.array([2.0, 3.0, 4.0]), np.array([1.0, 2.0, 3.0]), None, "bias"),
+    (np.ones((3, 3)), np.ones(3), None, "broadcasting"),
+    (np.ones((3, 1)), np.ones(3), None, "extra axis"),
+    (np.ones(3), np.ones((3, 1)), None, "keepdims"),
+    (np.float64(6.0), np.ones(3), None, "every axis"),
+    (np.array([np.nan, 1.0]), np.array([1.0, 1.0]), None, "NaN"),
+])
+def test_generic_detectors(received, expected, n, words):
+    assert words.lower() in generic_hint(np.asarray(received), np.asarray(expected), n).lower()
+
+
+def test_value_feedback_never_shows_the_expected_value():
+    fb = grade_value(0.123, 0.789, title="a value")
+    assert "0.789" not in repr(fb) + fb._repr_html_()
+    assert "0.123" in repr(fb)
+    fb = grade_value(np.array([1.0, 2.0]), np.array([3.0, 6.0]), title="a vector")
+    assert "3" not in repr(fb).split("received")[1].split("Hint")[1]
+
+
+def test_value_mistakes_and_garbage():
+    assert grade_value(0.5, 0.5, title="v").passed
+    assert "half" in repr(grade_value(0.25, 0.5, title="v", mistakes=[(0.25, "half too small")]))
+    for garbage in ["0.5", None, ..., {"a": 1}, [[1], [1, 2]], print]:
+        assert isinstance(grade_value(garbage, 0.5, title="v"), Feedback)
+    assert grade_value("0.5", 0.5, title="v").status == "incorrect"
+
+
+def test_checker_decorator_never_raises():
+    @checker
+    def check_thing(fn=...):
+        """Check thing."""
+        raise RuntimeError("bug in the checker")
+
+    assert check_thing.__doc__ == "Check thing." and check_thing.__name__ == "check_thing"
+    assert "bug in the checker" in repr(check_thing(1))
+    assert "check_thing(fn)" in repr(check_thing(1, 2))
+
+
+def test_repr_and_html_are_deterministic_and_escaped():
+    fb = Feedback("incorrect", "a <b>", "x < y", details=[("received", "[1, 2]")], hint="use & not and")
+    assert repr(fb) == repr(Feedback("incorrect", "a <b>", "x < y", details=[("received", "[1, 2]")],
+                                     hint="use & not and"))
+    html = fb._repr_html_()
+    assert "a &lt;b&gt;" in html and "&amp;" in html and " id=" not in html
+    assert "0x" not in repr(grade(lambda x: object()))
+
+
+def test_format_value_is_stable():
+    assert format_value(np.array([1 / 3, 2.0])) == "[0.3333, 2.    ]  (shape (2,))"
+    assert format_value(0.1 + 0.2) == "0.3"
+    assert format_value(3) == "3"
+    assert "shape (100,)" in format_value(np.arange(100.0)) and "..." in format_value(np.arange(100.0))
+
+
+@settings(max_examples=40, deadline=None)
+@given(hnp.arrays(dtype=np.float64, shape=hnp.array_shapes(max_dims=3, max_side=4),
+                  elements=st.floats(allow_nan=True, allow_infinity=True, width=64)))
+def test_any_returned_array_gives_feedback(array):
+    fb = grade(lambda x: array)
+    assert isinstance(fb, Feedback)
+    repr(fb), fb._repr_html_()
