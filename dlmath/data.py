@@ -34,11 +34,7 @@ import numbers
 
 import numpy as np
 
-try:  # the engine's common error base class, once it exists
-    from .errors import DlmathError
-except ImportError:  # pragma: no cover - only while the engine is being written
-    class DlmathError(Exception):
-        """Base class of the errors raised by dlmath."""
+from .errors import DlmathError
 
 
 __all__ = [

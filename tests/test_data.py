@@ -65,10 +65,8 @@ def test_bad_arguments_raise_a_clear_error(make, kwargs):
 
 
 def test_data_error_is_a_dlmath_error():
-    try:
-        from dlmath.errors import DlmathError
-    except ImportError:
-        pytest.skip("dlmath.errors does not exist yet")
+    from dlmath.errors import DlmathError
+
     assert issubclass(data.DataError, DlmathError)
 
 
