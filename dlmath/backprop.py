@@ -116,7 +116,9 @@ def _backward_plan(loss, wrt):
         for node in order:                      # inputs come before consumers
             if node in targets or any(i in needed for i in node.inputs):
                 needed.add(node)
-        plan = [(op, gradient_rule(type(op)), tuple(i in needed for i in op.inputs))
+        # (op, its rule, which inputs need a gradient, keep op's own gradient?)
+        plan = [(op, gradient_rule(type(op)), tuple(i in needed for i in op.inputs),
+                 wrt is None or op in targets)
                 for op in reversed(order)
                 if isinstance(op, Operation) and op in needed]
         graph._cache[key] = plan
@@ -136,11 +138,12 @@ def backprop(loss, values, wrt=None):
             "need a scalar loss (one number); wrap it in reduce_mean(...) or "
             "reduce_sum(...)")
     grads = {loss: np.ones_like(seed)}        # d loss / d loss = 1
-    for op, rule, needs in _backward_plan(loss, wrt):
-        grad = grads.get(op)
+    for op, rule, needs, keep in _backward_plan(loss, wrt):
+        # an intermediate gradient is dropped once used, to free memory early
+        grad = grads.get(op) if keep else grads.pop(op, None)
         if grad is None:                      # op does not reach the loss
             continue
-        inputs = tuple(values[node] for node in op.inputs)
+        inputs = tuple([values[node] for node in op.inputs])
         op.needs_input_grad = needs
         try:
             input_grads = rule(op, grad, inputs, values[op])
@@ -151,8 +154,9 @@ def backprop(loss, values, wrt=None):
             raise OpError(f"{op.name}: gradient rule of {type(op).__name__} "
                           f"failed on input shapes {shapes}: "
                           f"{type(exc).__name__}: {exc}") from exc
-        if not isinstance(input_grads, (tuple, list)):
-            input_grads = (input_grads,)
+        if type(input_grads) is not tuple:
+            input_grads = tuple(input_grads) if isinstance(input_grads, list) \
+                else (input_grads,)
         if len(input_grads) != len(inputs):
             raise GradientError(
                 f"{op.name}: the gradient rule of {type(op).__name__} returned "
@@ -160,7 +164,8 @@ def backprop(loss, values, wrt=None):
                 "one per input (None for an input with no gradient)")
         for node, need, value, g in zip(op.inputs, needs, inputs, input_grads):
             if need and g is not None:
-                g = unbroadcast(g, np.shape(value))
+                if type(g) is not np.ndarray or g.shape != value.shape:
+                    g = unbroadcast(g, value.shape)
                 total = grads.get(node)
                 grads[node] = g if total is None else total + g  # chain rule sum
     return grads

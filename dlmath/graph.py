@@ -365,11 +365,14 @@ class Operation(Node):
     def _evaluate(self, values):
         args = [values[node] for node in self.inputs]
         try:
-            return self.forward(*args)
+            out = self.forward(*args)
         except DlmathError:
             raise                        # already explained by the op itself
         except Exception as exc:         # a bare NumPy error: say which node
             raise self.explain_failure(args, exc) from exc
+        if not isinstance(out, (np.ndarray, np.generic)):   # e.g. a Python float
+            out = np.asarray(out, dtype=np.float64)
+        return out
 
     def explain_failure(self, values, exc):
         """A :class:`~dlmath.errors.DlmathError` explaining why NumPy failed."""

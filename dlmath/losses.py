@@ -27,8 +27,8 @@ class SoftmaxCrossEntropy(Operation):
     def forward(self, logits, labels):
         logp, batch = self._log_probs(logits)
         if labels.shape == logits.shape:
-            return -np.sum(labels * logp) / batch
-        return -np.sum(np.take_along_axis(logp, self._classes(logits, labels), -1)) / batch
+            return -(labels * logp).sum() / batch
+        return -np.take_along_axis(logp, self._classes(logits, labels), -1).sum() / batch
 
     def backward(self, grad, inputs, output):
         logits, labels = inputs
@@ -81,11 +81,11 @@ class SigmoidCrossEntropy(Operation):
 
     def forward(self, logits, labels):
         _check_same_shape(self, logits, labels, "logits", "labels")
-        return np.mean(np.logaddexp(0, logits) - logits * labels)
+        return (np.logaddexp(0, logits) - logits * labels).mean()
 
     def backward(self, grad, inputs, output):
         z, y = inputs
-        scale = grad / np.size(z)
+        scale = grad / z.size
         return (_sigmoid(z) - y) * scale, -z * scale
 
 
@@ -97,11 +97,11 @@ class MeanSquaredError(Operation):
     def forward(self, prediction, target):
         _check_same_shape(self, prediction, target, "prediction", "target")
         diff = prediction - target
-        return np.mean(diff * diff)
+        return (diff * diff).mean()
 
     def backward(self, grad, inputs, output):
         p, t = inputs
-        d = 2 * (p - t) * (grad / np.size(p))
+        d = 2 * (p - t) * (grad / p.size)
         return d, -d
 
 

@@ -197,8 +197,8 @@ class Relu(Operation):
 def _logsumexp(x, axis):
     """log sum_j e^(x_j), shifted by the max m so no exponential overflows:
     log sum e^x = m + log sum e^(x - m)."""
-    m = np.max(x, axis=axis, keepdims=True)
-    return m + np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True))
+    m = x.max(axis=axis, keepdims=True)
+    return m + np.log(np.exp(x - m).sum(axis=axis, keepdims=True))
 
 
 class Softmax(Operation):
@@ -215,12 +215,12 @@ class Softmax(Operation):
         super().__init__(x, name=name)
 
     def forward(self, x):
-        e = np.exp(x - np.max(x, axis=self.axis, keepdims=True))
-        return e / np.sum(e, axis=self.axis, keepdims=True)
+        e = np.exp(x - x.max(axis=self.axis, keepdims=True))
+        return e / e.sum(axis=self.axis, keepdims=True)
 
     def backward(self, grad, inputs, output):
         s = output
-        return s * (grad - np.sum(grad * s, axis=self.axis, keepdims=True))
+        return s * (grad - (grad * s).sum(axis=self.axis, keepdims=True))
 
 
 class LogSoftmax(Operation):
@@ -239,7 +239,7 @@ class LogSoftmax(Operation):
         return x - _logsumexp(x, self.axis)
 
     def backward(self, grad, inputs, output):
-        return grad - np.exp(output) * np.sum(grad, axis=self.axis, keepdims=True)
+        return grad - np.exp(output) * grad.sum(axis=self.axis, keepdims=True)
 
 
 # ---------------------------------------------------------------- matrices
@@ -322,7 +322,7 @@ class ReduceSum(Operation):
         super().__init__(x, name=name)
 
     def forward(self, x):
-        return np.sum(x, axis=self.axis, keepdims=self.keepdims)
+        return x.sum(axis=self.axis, keepdims=self.keepdims)
 
     def backward(self, grad, inputs, output):
         (x,) = inputs
@@ -335,11 +335,11 @@ class ReduceMean(ReduceSum):
     label = "mean"
 
     def forward(self, x):
-        return np.mean(x, axis=self.axis, keepdims=self.keepdims)
+        return x.mean(axis=self.axis, keepdims=self.keepdims)
 
     def backward(self, grad, inputs, output):
         (x,) = inputs
-        count = np.size(x) // max(np.size(output), 1)
+        count = x.size // max(np.size(output), 1)
         return _spread(grad, x, self.axis, self.keepdims) / count
 
 
@@ -348,7 +348,7 @@ def _spread(grad, x, axis, keepdims):
     if axis is not None and not keepdims:
         axes = np.atleast_1d(axis) % np.ndim(x)
         grad = np.expand_dims(grad, tuple(int(a) for a in axes))
-    return np.broadcast_to(grad, np.shape(x))
+    return np.broadcast_to(grad, x.shape)
 
 
 # ---------------------------------------------------------------- builders
