@@ -80,7 +80,10 @@ class LiveFigure:
         everything else (axes, ticks, contours) is rendered once and reused,
         and only these artists are drawn again: several times faster. If
         ``update`` also changes something else (new contours, axis limits),
-        it returns True and the whole figure is rendered again.
+        it says so by its return value: True renders the whole figure again;
+        a hashable key (e.g. the name of the function being plotted) names
+        that background, which is then rendered once and reused whenever the
+        same key comes back. None (the default) keeps the background.
 
     ``.widget`` is what a ``*_demo()`` function returns. ``with live.hold():``
     changes several controls with a single redraw at the end.
@@ -93,7 +96,9 @@ class LiveFigure:
         self.animated = list(animated)
         for artist in self.animated:
             artist.set_animated(True)
-        self._background = None
+        self._background = None  # the rendered static part of the figure
+        self._backgrounds = {}  # ...for each background key seen so far
+        self._key = None
         self.image = widgets.Image(format="png", layout=widgets.Layout(width="auto", max_width="100%"))
         self._held = False
         self._shown = None  # the values of the picture on screen
@@ -110,20 +115,25 @@ class LiveFigure:
     def refresh(self) -> None:
         """Call update with the current values and show the new picture."""
         values = self.values()
-        changed_background = self.update(**values)
+        background = self.update(**values)
         if not self.animated:
             self.image.value = png_bytes(self.fig)
         else:
-            self.image.value = self._blit(full=bool(changed_background) or self._background is None)
+            self.image.value = self._blit(background)
         self._shown = values
 
-    def _blit(self, full):
+    def _blit(self, key):
         canvas = self.fig.canvas
-        if full:
-            canvas.draw()  # skips the animated artists
-            self._background = canvas.copy_from_bbox(self.fig.bbox)
-        else:
-            canvas.restore_region(self._background)
+        if key is True or self._background is None or (key is not None and key != self._key):
+            if key is not None and key is not True and key in self._backgrounds:
+                self._background = self._backgrounds[key]
+            else:
+                canvas.draw()  # skips the animated artists
+                self._background = canvas.copy_from_bbox(self.fig.bbox)
+                if key is not None and key is not True:
+                    self._backgrounds[key] = self._background
+            self._key = key
+        canvas.restore_region(self._background)
         for artist in self.animated:
             self.fig.draw_artist(artist)
         rgba = np.asarray(canvas.buffer_rgba())

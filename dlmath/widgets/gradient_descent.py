@@ -121,20 +121,20 @@ def descent_demo():
     ax_loss.set_xlim(0, MAX_STEPS)
     status_text = ax_loss.text(0.5, 1.03, "", transform=ax_loss.transAxes, ha="center", va="bottom",
                                fontsize=10)
-    state = {"loss": None, "contour": None}
+    contours = {name: _contours(ax, loss) for name, loss in LOSSES.items()}
+    state = {"loss": None}
 
     def update(loss_name, learning_rate, steps):
         loss = LOSSES[loss_name]
-        changed_background = False
         if state["loss"] != loss_name:  # the only expensive change: new contours
-            if state["contour"] is not None:
-                state["contour"].remove()
-            state["contour"] = _contours(ax, loss)
+            for name, contour in contours.items():  # drawn once, shown or hidden
+                contour.set_visible(name == loss_name)
+            ax.set_xlim(loss.box[:2])
+            ax.set_ylim(loss.box[2:])
             best.set_data([loss.minimum[0]], [loss.minimum[1]])
             state["loss"] = loss_name
             ax.set_title(loss.formula, fontsize=10)
             ax_loss.set_ylim(*loss.loss_range)
-            changed_background = True
         path = descent_path(loss, learning_rate)
         k = min(steps, len(path) - 1)
         values = loss.value(path[:, 0], path[:, 1])
@@ -147,7 +147,7 @@ def descent_demo():
         if len(path) <= MAX_STEPS:
             status += f" (diverged after {len(path) - 1} steps)"
         status_text.set_text(f"learning rate {learning_rate:.3g}\n{status}")
-        return changed_background
+        return loss_name  # names the static background: contours and axes of this loss
 
     loss_menu = widgets.Dropdown(options=list(LOSSES), value="elongated bowl", description="loss")
     rate = widgets.FloatLogSlider(value=LOSSES["elongated bowl"].learning_rate, base=10, min=-4, max=0,

@@ -1,0 +1,118 @@
+"""Every demo in dlmath.widgets, found automatically, builds, reacts to every control and animates.
+
+For each module ``dlmath.widgets.<topic>``: every ``*_demo()`` builds with no
+arguments; moving each slider or dropdown inside it (found recursively)
+changes the displayed picture without raising; every button can be clicked;
+every ``*_animation()`` returns HTML holding a kernel-free animation.
+"""
+
+import importlib
+import inspect
+import pkgutil
+
+import ipywidgets as widgets
+import pytest
+from IPython.display import HTML
+
+import dlmath.widgets
+
+INFRASTRUCTURE = {"figure"}
+
+
+def _topics():
+    for info in pkgutil.iter_modules(dlmath.widgets.__path__):
+        if not info.name.startswith("_") and info.name not in INFRASTRUCTURE:
+            yield importlib.import_module(f"dlmath.widgets.{info.name}")
+
+
+def _functions(suffix):
+    found = []
+    for module in _topics():
+        for name, fn in inspect.getmembers(module, inspect.isfunction):
+            if name.endswith(suffix) and fn.__module__ == module.__name__:
+                found.append(pytest.param(fn, id=f"{module.__name__.rsplit('.', 1)[1]}.{name}"))
+    return found
+
+
+DEMOS = _functions("_demo")
+ANIMATIONS = _functions("_animation")
+
+
+def walk(widget):
+    """The widget and every widget inside it."""
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from walk(child)
+
+
+def other_value(control):
+    """A value different from the control's current one, within its range."""
+    if isinstance(control, widgets.FloatLogSlider):
+        exponent = control.min + 0.3 * (control.max - control.min)
+        value = control.base ** exponent
+        return value if abs(value - control.value) > 1e-12 else control.base ** control.max
+    if hasattr(control, "options") and len(control.options) > 1:
+        labels = [o[0] if isinstance(o, tuple) else o for o in control.options]
+        current = control.label if hasattr(control, "label") else control.value
+        return next(o for o, label in zip(control.options, labels) if label != current)
+    if hasattr(control, "min") and hasattr(control, "max"):
+        for fraction in (0.7, 0.3, 1.0, 0.0):
+            value = control.min + fraction * (control.max - control.min)
+            value = type(control.value)(value) if isinstance(control.value, int) else value
+            if value != control.value:
+                return value
+    if isinstance(control.value, bool):
+        return not control.value
+    return None
+
+
+def controls_of(root):
+    return [w for w in walk(root) if isinstance(w, (widgets.ValueWidget,)) and not isinstance(
+        w, (widgets.Image, widgets.Label, widgets.HTML, widgets.Text, widgets.Textarea))]
+
+
+def images_of(root):
+    return [w for w in walk(root) if isinstance(w, widgets.Image)]
+
+
+def test_demos_were_found():
+    assert any("descent_demo" in p.id for p in DEMOS)
+    assert any("descent_animation" in p.id for p in ANIMATIONS)
+
+
+@pytest.mark.parametrize("demo", DEMOS)
+def test_demo_reacts_to_every_control(demo):
+    root = demo()
+    assert isinstance(root, widgets.Widget)
+    images = images_of(root)
+    assert images, "a demo shows its figure in an ipywidgets.Image"
+    controls = controls_of(root)
+    assert controls, "a demo has at least one slider or dropdown"
+    for control in controls:
+        before = [bytes(image.value) for image in images]
+        new = other_value(control)
+        assert new is not None, f"cannot move {type(control).__name__} {control.description!r}"
+        control.value = new
+        after = [bytes(image.value) for image in images]
+        assert after != before, f"moving {control.description!r} did not change the picture"
+        assert all(value.startswith(b"\x89PNG") for value in after)
+    for button in (w for w in walk(root) if isinstance(w, widgets.Button)):
+        button.click()
+
+
+@pytest.mark.parametrize("demo", DEMOS)
+def test_demo_is_documented_and_needs_no_arguments(demo):
+    assert demo.__doc__ and demo.__doc__.strip()
+    required = [p for p in inspect.signature(demo).parameters.values() if p.default is p.empty]
+    assert not required
+
+
+@pytest.mark.parametrize("make", ANIMATIONS)
+def test_animation_is_kernel_free_html(make):
+    result = make()
+    assert isinstance(result, HTML)
+    html = result.data
+    assert "<script" in html and "data:image/png;base64" in html and "anim" in html
+    assert html.count("data:image/png;base64") <= 30, "keep animations to about 20 frames"
+    assert len(html) < 1_500_000, "keep animations light: fewer frames, smaller figures"
+    assert make().data == html, "the same animation must give the same HTML"
