@@ -1,0 +1,339 @@
+"""The public API the lessons rely on."""
+
+import numpy as np
+import pytest
+
+import dlmath as dm
+
+
+@pytest.fixture
+def graph():
+    with dm.Graph().as_default() as g:
+        yield g
+
+
+def run(fetches, feed=None):
+    return dm.Session().run(fetches, feed)
+
+
+# ------------------------------------------------------------ graphs and names
+
+def test_as_default_as_a_with_block_restores_the_previous_default():
+    before = dm.get_default_graph()
+    g = dm.Graph()
+    with g.as_default() as inside:
+        assert inside is g and dm.get_default_graph() is g
+        x = dm.placeholder()
+    assert dm.get_default_graph() is before
+    assert x.graph is g and g.nodes == [x]
+
+
+def test_as_default_as_a_plain_statement_switches_for_good():
+    before = dm.get_default_graph()
+    try:
+        g = dm.Graph()
+        g.as_default()
+        assert dm.get_default_graph() is g
+        assert dm.placeholder().graph is g
+    finally:
+        before.as_default()
+
+
+def test_module_level_default_graph_just_works():
+    x = dm.placeholder()
+    assert x.graph is dm.get_default_graph()
+    assert run(x + 1, {x: 1}) == 2
+
+
+def test_automatic_names_per_type_and_graph(graph):
+    x, y = dm.placeholder(), dm.placeholder()
+    w = dm.Variable(1.0)
+    m1, m2, m3 = x @ w, y @ w, dm.matmul(x, y)
+    assert (x.name, y.name, w.name) == ("placeholder_1", "placeholder_2", "Variable_1")
+    assert [m.name for m in (m1, m2, m3)] == ["MatMul_1", "MatMul_2", "MatMul_3"]
+    named = dm.placeholder(name="x")
+    again = dm.placeholder(name="x")            # names stay unique
+    assert named.name == "x" and again.name != "x"
+    assert graph.get_node("MatMul_2") is m2
+    with dm.Graph().as_default():
+        assert dm.placeholder().name == "placeholder_1"   # counts are per graph
+
+
+def test_nodes_listed_in_creation_order_with_inputs_and_consumers(graph):
+    x = dm.placeholder(name="x")
+    w = dm.Variable([[1.0]], name="w")
+    y = x @ w
+    z = dm.sigmoid(y)
+    unused = y * 2
+    assert graph.nodes == [x, w, y, z, unused.inputs[1], unused]
+    assert y.inputs == (x, w) and z.inputs == (y,)
+    assert y.consumers == [z, unused] and x.consumers == [y]
+    assert [n.kind for n in (x, w, y, unused.inputs[1])] == \
+        ["placeholder", "variable", "operation", "constant"]
+    assert y.label == "@" and z.label == "sigmoid" and dm.ops.Add.label == "+"
+    assert graph.placeholders == [x] and graph.variables == [w]
+
+
+def test_graphs_are_isolated():
+    with dm.Graph().as_default() as g1:
+        a = dm.placeholder()
+        a + 1
+    with dm.Graph().as_default() as g2:
+        b = dm.placeholder()
+    assert len(g1.nodes) == 3 and g2.nodes == [b]
+    assert run(b * 3, {b: 2}) == 6
+
+
+# ------------------------------------------------------------ operators
+
+def test_operators_build_the_same_nodes(graph):
+    x = dm.placeholder()
+    a = np.array([[1.0, 2.0], [3.0, 4.0]])
+    cases = {
+        "+": (x + a, a + x, dm.ops.Add), "-": (x - a, a - x, dm.ops.Subtract),
+        "*": (x * a, a * x, dm.ops.Multiply), "/": (x / a, a / x, dm.ops.Divide),
+        "@": (x @ a, a @ x, dm.ops.MatMul)}
+    xv = np.array([[2.0, 1.0], [1.0, 3.0]])
+    for symbol, (right, left, cls) in cases.items():
+        assert isinstance(right, cls) and isinstance(left, cls), symbol
+        assert left.inputs[1] is x and right.inputs[0] is x
+    np.testing.assert_allclose(run(a @ x, {x: xv}), a @ xv)
+    np.testing.assert_allclose(run(a - x, {x: xv}), a - xv)
+    np.testing.assert_allclose(run(2 / x, {x: xv}), 2 / xv)
+    np.testing.assert_allclose(run(-x, {x: xv}), -xv)
+    assert isinstance(-x, dm.ops.Negative)
+    assert isinstance(3.0 * x, dm.ops.Multiply) and isinstance(np.float64(3) + x, dm.ops.Add)
+    np.testing.assert_allclose(run(x ** 2, {x: xv}), xv ** 2)
+    np.testing.assert_allclose(run(x.T, {x: xv}), xv.T)
+
+
+# ------------------------------------------------------------ running
+
+def test_fetch_single_list_and_tuple(graph):
+    x = dm.placeholder()
+    y = x * 2
+    assert run(y, {x: 3}) == 6
+    assert run([x, y], {x: 3}) == [3, 6]
+    assert run((y,), {x: 3}) == [6]
+
+
+def test_feed_lists_of_lists_and_names(graph):
+    x = dm.placeholder(name="x")
+    w = dm.Variable([[1.0], [1.0]])
+    np.testing.assert_array_equal(run(x @ w, {x: [[1, 2], [3, 4]]}), [[3.0], [7.0]])
+    np.testing.assert_array_equal(run(x @ w, {"x": [[1, 2]]}), [[3.0]])
+
+
+def test_values_are_not_stored_on_nodes(graph):
+    x = dm.placeholder()
+    y = x * 2
+    run(y, {x: 1.0})
+    assert not any(isinstance(v, np.ndarray) for v in vars(y).values())
+
+
+def test_run_plan_is_cached_and_invalidated_when_the_graph_grows(graph):
+    x = dm.placeholder()
+    y = x + 1
+    assert run(y, {x: 1}) == 2
+    assert any(k[0] == "forward" for k in graph._cache)
+    z = y * 10
+    assert not graph._cache
+    assert run([y, z], {x: 1}) == [2, 20]
+
+
+def test_session_context_manager(graph):
+    x = dm.placeholder()
+    with dm.Session() as sess:
+        assert sess.run(x, {x: 5}) == 5
+
+
+# ------------------------------------------------------------ gradients
+
+def test_gradients_single_and_list(graph):
+    x = dm.placeholder()
+    w = dm.Variable([1.0, 2.0])
+    b = dm.Variable(0.5)
+    loss = dm.reduce_sum(x * w + b)
+    feed = {x: [3.0, 4.0]}
+    np.testing.assert_array_equal(dm.gradients(loss, w, feed), [3.0, 4.0])
+    gw, gb = dm.gradients(loss, [w, b], feed)
+    assert gb.shape == () and gb == 2.0
+
+
+def test_compute_gradients_covers_every_node_the_loss_depends_on(graph):
+    x = dm.placeholder()
+    w = dm.Variable(3.0)
+    y = x * w
+    loss = dm.square(y)
+    unrelated = dm.sigmoid(w)
+    grads = dm.compute_gradients(loss, {x: 2.0})
+    assert set(grads) == {x, w, y, loss}
+    assert grads[loss] == 1 and grads[y] == 12 and grads[w] == 24 and grads[x] == 36
+    assert unrelated not in grads
+
+
+def test_diamond_graph_accumulates_both_paths(graph):
+    x = dm.Variable(2.0)
+    a = dm.square(x)          # x^2
+    loss = a * a + a          # x^4 + x^2 -> 4x^3 + 2x
+    assert dm.gradients(loss, x) == 4 * 8 + 2 * 2
+
+
+def test_unused_consumer_does_not_affect_gradients(graph):
+    x = dm.Variable(2.0)
+    y = x * 3
+    dm.exp(y) * 100           # a consumer of y not on the path to the loss
+    assert dm.gradients(dm.square(y), x) == 2 * 6 * 3
+
+
+def test_gradients_are_fresh_on_every_call(graph):
+    w = dm.Variable([1.0, 2.0])
+    loss = dm.reduce_sum(dm.square(w))
+    first = dm.gradients(loss, w)
+    first += 100
+    np.testing.assert_array_equal(dm.gradients(loss, w), [2.0, 4.0])
+
+
+def test_deep_chain_of_ten_thousand_ops(graph):
+    x = dm.Variable(1.0)
+    y = x
+    for _ in range(10_000):
+        y = y * 1.0001
+    assert np.isclose(run(y), 1.0001 ** 10_000)
+    assert np.isclose(dm.gradients(y, x), 1.0001 ** 10_000)
+
+
+def test_register_gradient_overrides_and_reset_restores(graph):
+    w = dm.Variable([0.0, 1.0])
+    loss = dm.reduce_sum(dm.sigmoid(w))
+    builtin = dm.gradients(loss, w)
+    calls = []
+
+    @dm.register_gradient(dm.ops.Sigmoid)
+    def my_sigmoid_grad(op, grad, inputs, output):
+        calls.append((op, inputs[0].shape, output.shape))
+        return 2 * grad * output * (1 - output)
+
+    try:
+        np.testing.assert_allclose(dm.gradients(loss, w), 2 * builtin)
+        assert calls[0][0] is loss.inputs[0] and calls[0][1:] == ((2,), (2,))
+    finally:
+        dm.reset_gradient(dm.ops.Sigmoid)
+    np.testing.assert_allclose(dm.gradients(loss, w), builtin)
+
+    with dm.gradient_override(dm.ops.Sigmoid, lambda op, g, i, o: g * 0):
+        np.testing.assert_array_equal(dm.gradients(loss, w), [0.0, 0.0])
+    np.testing.assert_allclose(dm.gradients(loss, w), builtin)
+
+
+def test_custom_operation_with_its_own_backward(graph):
+    class Cube(dm.Operation):
+        label = "cube"
+
+        def forward(self, x):
+            return x ** 3
+
+        def backward(self, grad, inputs, output):
+            (x,) = inputs
+            return grad * 3 * x ** 2
+
+    w = dm.Variable([1.0, 2.0])
+    loss = dm.reduce_sum(Cube(w))
+    np.testing.assert_array_equal(dm.gradients(loss, w), [3.0, 12.0])
+    assert dm.check_gradients(loss)
+
+
+def test_unbroadcast():
+    g = np.ones((2, 3, 4))
+    assert dm.unbroadcast(g, (3, 1)).tolist() == [[8.0]] * 3
+    assert dm.unbroadcast(g, ()) == 24
+    assert dm.unbroadcast(g, (4,)).tolist() == [6.0] * 4
+    assert dm.unbroadcast(g, (2, 3, 4)) is g
+
+
+# ------------------------------------------------------------ training
+
+def test_gradient_descent_updates_variables_in_place(graph):
+    x = dm.placeholder()
+    w = dm.Variable([1.0, -1.0], name="w")
+    loss = dm.reduce_sum(dm.square(x * w))
+    train = dm.train.GradientDescentOptimizer(0.1).minimize(loss)
+    before = run(w).copy()
+    result, loss_before = run([train, loss], {x: [1.0, 2.0]})
+    assert result is None
+    assert loss_before == 1 + 4                  # the loss before the update
+    # dL/dw = 2 x^2 w = [2, -8]
+    np.testing.assert_allclose(w.value, before - 0.1 * np.array([2.0, -8.0]))
+    assert run(loss, {x: [1.0, 2.0]}) < loss_before
+
+
+def test_minimize_trains_only_the_variables_of_the_loss(graph):
+    w, other = dm.Variable(3.0), dm.Variable(5.0)
+    dm.square(other)
+    train = dm.GradientDescentOptimizer(0.25).minimize(dm.square(w))
+    run(train)
+    assert w.value == 3.0 - 0.25 * 6.0 and other.value == 5.0
+
+
+@pytest.mark.parametrize("optimizer", [
+    dm.train.GradientDescentOptimizer(0.1),
+    dm.train.MomentumOptimizer(0.05, momentum=0.9),
+    dm.train.AdamOptimizer(0.1),
+], ids=["sgd", "momentum", "adam"])
+def test_optimizers_converge_on_a_quadratic(graph, optimizer):
+    target = np.array([1.0, -2.0, 3.0])
+    w = dm.Variable(np.zeros(3))
+    loss = dm.reduce_sum(dm.square(w - target))
+    train = optimizer.minimize(loss)
+    sess = dm.Session()
+    for _ in range(500):
+        sess.run(train)
+    np.testing.assert_allclose(w.value, target, atol=1e-4)
+
+
+def test_adam_first_step_is_learning_rate_sized(graph):
+    w = dm.Variable([5.0, -5.0])
+    train = dm.train.AdamOptimizer(learning_rate=0.01).minimize(dm.reduce_sum(dm.square(w)))
+    run(train)
+    np.testing.assert_allclose(w.value, [4.99, -4.99])
+
+
+def test_mlp_learns_xor(graph):
+    rng = np.random.default_rng(0)
+    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
+    labels = np.array([0, 1, 1, 0])
+    x, y = dm.placeholder(shape=(None, 2)), dm.placeholder(shape=(None,))
+    W1, b1 = dm.Variable(rng.standard_normal((2, 8))), dm.Variable(np.zeros(8))
+    W2, b2 = dm.Variable(rng.standard_normal((8, 2))), dm.Variable(np.zeros(2))
+    logits = dm.tanh(x @ W1 + b1) @ W2 + b2
+    loss = dm.softmax_cross_entropy(logits, y)
+    train = dm.train.AdamOptimizer(0.05).minimize(loss)
+    sess = dm.Session()
+    for _ in range(300):
+        sess.run(train, {x: X, y: labels})
+    assert sess.run(loss, {x: X, y: labels}) < 0.05
+    assert (sess.run(logits, {x: X}).argmax(axis=1) == labels).all()
+
+
+# ------------------------------------------------------------ gradient check
+
+def test_check_gradients_report_is_stable_and_truthy(graph):
+    x = dm.placeholder()
+    W = dm.Variable([[0.1, -0.2], [0.3, 0.4]], name="W")
+    b = dm.Variable([0.0, 0.1], name="b")
+    loss = dm.softmax_cross_entropy(x @ W + b, [0, 1])
+    result = dm.check_gradients(loss, {x: [[1.0, 2.0], [3.0, -1.0]]})
+    assert result
+    assert repr(result) == ("W: shape (2, 2), max relative error < 1e-6: OK\n"
+                            "b: shape (2,), max relative error < 1e-6: OK")
+    assert result[0].max_error < 1e-6 and result[0].numeric.shape == (2, 2)
+    assert dm.check_gradients(loss, {x: [[1.0, 2.0]] * 2}, wrt=x)
+
+
+def test_check_gradients_catches_a_wrong_rule(graph):
+    w = dm.Variable([0.5, -1.0], name="w")
+    loss = dm.reduce_sum(dm.tanh(w))
+    with dm.gradient_override(dm.ops.Tanh, lambda op, g, i, out: g * (1 + out * out)):
+        result = dm.check_gradients(loss)
+    assert not result
+    assert repr(result).startswith("w: shape (2,), max relative error ~ 1e0: FAILED (at index (1,)")
