@@ -175,9 +175,10 @@ class Node:
     def __neg__(self):             return _ops.negative(self)
 
     def __pow__(self, power):
-        if power == 2:
+        if isinstance(power, (int, float)) and power == 2:
             return _ops.square(self)
-        return NotImplemented
+        raise GraphError(f"{self.name} ** {power!r}: only ** 2 is built in "
+                         "(it is square); write x * x * x, or a custom Operation")
 
     @property
     def T(self):
