@@ -8,7 +8,7 @@ import numpy as np
 
 from .errors import ShapeError
 from .graph import Operation
-from .ops import _logsumexp, _sigmoid
+from .ops import _logsumexp, _sigmoid, _softmax
 
 
 class SoftmaxCrossEntropy(Operation):
@@ -32,11 +32,13 @@ class SoftmaxCrossEntropy(Operation):
 
     def backward(self, grad, inputs, output):
         logits, labels = inputs
-        logp, batch = self._log_probs(logits)
+        p = _softmax(logits)
+        batch = p.size // p.shape[-1]
         if labels.shape == logits.shape:
-            d_logits = (np.exp(logp) - labels) * (grad / batch)
-            return d_logits, -logp * (grad / batch)
-        p = np.exp(logp)                      # softmax(z)
+            d_labels = None                     # rarely wanted: skip unless asked
+            if not self.needs_input_grad or self.needs_input_grad[1]:
+                d_labels = -self._log_probs(logits)[0] * (grad / batch)
+            return (p - labels) * (grad / batch), d_labels
         _subtract_one_at(p, self._classes(logits, labels))   # softmax - one_hot
         return p * (grad / batch), None
 

@@ -55,7 +55,7 @@ class Subtract(_Elementwise):
         return a - b
 
     def backward(self, grad, inputs, output):
-        return grad, -grad
+        return grad, -grad                     # d(a-b)/db = -1
 
 
 class Multiply(_Elementwise):
@@ -68,7 +68,7 @@ class Multiply(_Elementwise):
 
     def backward(self, grad, inputs, output):
         a, b = inputs
-        return grad * b, grad * a
+        return grad * b, grad * a              # d(ab)/da = b, d(ab)/db = a
 
 
 class Divide(_Elementwise):
@@ -93,7 +93,7 @@ class Negative(Operation):
         return -x
 
     def backward(self, grad, inputs, output):
-        return -grad
+        return -grad                           # d(-x)/dx = -1
 
 
 class Square(Operation):
@@ -106,7 +106,7 @@ class Square(Operation):
 
     def backward(self, grad, inputs, output):
         (x,) = inputs
-        return grad * 2 * x
+        return grad * 2 * x                    # d/dx x^2 = 2x
 
 
 class Exp(Operation):
@@ -118,7 +118,7 @@ class Exp(Operation):
         return np.exp(x)
 
     def backward(self, grad, inputs, output):
-        return grad * output
+        return grad * output                   # d/dx e^x = e^x
 
 
 class Log(Operation):
@@ -143,7 +143,7 @@ class Log(Operation):
 
     def backward(self, grad, inputs, output):
         (x,) = inputs
-        return grad / x
+        return grad / x                        # d/dx ln x = 1/x
 
 
 def _sigmoid(x):
@@ -177,7 +177,7 @@ class Tanh(Operation):
         return np.tanh(x)
 
     def backward(self, grad, inputs, output):
-        return grad * (1 - output * output)
+        return grad * (1 - output * output)    # d/dx tanh = 1 - tanh^2
 
 
 class Relu(Operation):
@@ -189,7 +189,7 @@ class Relu(Operation):
         return np.maximum(x, 0)
 
     def backward(self, grad, inputs, output):
-        return grad * (output > 0)
+        return grad * (output > 0)             # 1 where x > 0, else 0
 
 
 # ---------------------------------------------------------------- softmax
@@ -199,6 +199,12 @@ def _logsumexp(x, axis):
     log sum e^x = m + log sum e^(x - m)."""
     m = x.max(axis=axis, keepdims=True)
     return m + np.log(np.exp(x - m).sum(axis=axis, keepdims=True))
+
+
+def _softmax(x, axis=-1):
+    """e^x / sum e^x, computed as e^(x - max) / sum e^(x - max): no overflow."""
+    e = np.exp(x - x.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
 
 
 class Softmax(Operation):
@@ -215,11 +221,10 @@ class Softmax(Operation):
         super().__init__(x, name=name)
 
     def forward(self, x):
-        e = np.exp(x - x.max(axis=self.axis, keepdims=True))
-        return e / e.sum(axis=self.axis, keepdims=True)
+        return _softmax(x, self.axis)
 
     def backward(self, grad, inputs, output):
-        s = output
+        s = output                             # ds_i/dx_j = s_i (delta_ij - s_j)
         return s * (grad - (grad * s).sum(axis=self.axis, keepdims=True))
 
 
@@ -239,6 +244,7 @@ class LogSoftmax(Operation):
         return x - _logsumexp(x, self.axis)
 
     def backward(self, grad, inputs, output):
+        # d(log s_i)/dx_j = delta_ij - s_j
         return grad - np.exp(output) * grad.sum(axis=self.axis, keepdims=True)
 
 
@@ -261,6 +267,7 @@ class MatMul(Operation):
         a, b = inputs
         need_a, need_b = self.needs_input_grad or (True, True)
         if a.ndim == 2 and b.ndim == 2:        # the common case
+            # dL/da = grad @ b^T,  dL/db = a^T @ grad
             return (grad @ b.T if need_a else None,
                     a.T @ grad if need_b else None)
         a2 = a[None, :] if a.ndim == 1 else a  # row vector
@@ -303,7 +310,7 @@ class Transpose(Operation):
         return np.transpose(x, self.axes)
 
     def backward(self, grad, inputs, output):
-        if self.axes is None:
+        if self.axes is None:                  # reversing twice is the identity
             return np.transpose(grad)
         return np.transpose(grad, np.argsort(self.axes))
 
@@ -326,7 +333,7 @@ class ReduceSum(Operation):
 
     def backward(self, grad, inputs, output):
         (x,) = inputs
-        return _spread(grad, x, self.axis, self.keepdims)
+        return _spread(grad, x, self.axis, self.keepdims)  # d sum/dx_i = 1
 
 
 class ReduceMean(ReduceSum):
@@ -340,7 +347,7 @@ class ReduceMean(ReduceSum):
     def backward(self, grad, inputs, output):
         (x,) = inputs
         count = x.size // max(np.size(output), 1)
-        return _spread(grad, x, self.axis, self.keepdims) / count
+        return _spread(grad, x, self.axis, self.keepdims) / count  # d mean/dx_i = 1/N
 
 
 def _spread(grad, x, axis, keepdims):
