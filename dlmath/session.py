@@ -125,13 +125,16 @@ class Session:
         ``feed_dict`` maps placeholders (or their names) to values. Returns
         the value of a single node, or a list of values in fetch order.
         Running an optimizer's update node trains one step; its value is None.
+        Fetched Variables and constants are copies of their current value.
         """
         nodes, single = as_fetch_list(fetches)
         graph = self.graph or nodes[0].graph
         values = evaluate(nodes, prepare_feed(feed_dict, graph))
-        if single:
-            return values[nodes[0]]
-        return [values[node] for node in nodes]
+        results = [values[node] for node in nodes]
+        for i, node in enumerate(nodes):
+            if node.kind in ("variable", "constant"):
+                results[i] = results[i].copy()     # editing it must not change the node
+        return results[0] if single else results
 
     def close(self):
         pass

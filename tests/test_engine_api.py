@@ -141,6 +141,18 @@ def test_run_plan_is_cached_and_invalidated_when_the_graph_grows(graph):
     assert run([y, z], {x: 1}) == [2, 20]
 
 
+def test_fetched_variable_is_a_copy(graph):
+    w = dm.Variable([1.0, 2.0])
+    fetched = run(w)
+    fetched[0] = 100.0
+    assert w.value[0] == 1.0
+    train = dm.GradientDescentOptimizer(1.0).minimize(dm.reduce_sum(w))
+    before = run(w)
+    run(train)
+    np.testing.assert_array_equal(before, [1.0, 2.0])
+    np.testing.assert_array_equal(run(w), [0.0, 1.0])
+
+
 def test_session_context_manager(graph):
     x = dm.placeholder()
     with dm.Session() as sess:
