@@ -51,7 +51,6 @@ def unbroadcast(grad, shape):
 # ---------------------------------------------------------------- rule registry
 
 _custom_rules = {}   # op class -> gradient function registered by the user
-_registry_version = [0]
 
 
 def register_gradient(op_class, fn=None):
@@ -62,7 +61,6 @@ def register_gradient(op_class, fn=None):
     """
     def register(fn):
         _custom_rules[op_class] = fn
-        _registry_version[0] += 1
         return fn
     return register if fn is None else register(fn)
 
@@ -73,7 +71,6 @@ def reset_gradient(op_class=None):
         _custom_rules.clear()
     else:
         _custom_rules.pop(op_class, None)
-    _registry_version[0] += 1
 
 
 @contextmanager
@@ -103,11 +100,11 @@ def gradient_rule(op_class):
 # ---------------------------------------------------------------- backprop
 
 def _backward_plan(loss, wrt):
-    """Operations to visit, last to first, each with its rule and the mask of
-    inputs needing a gradient. Only nodes on a path from ``wrt`` (all nodes if
-    None) to the loss are visited. Cached on the graph."""
+    """Operations to visit, last to first, each with the mask of inputs
+    needing a gradient. Only nodes on a path from ``wrt`` (all nodes if None)
+    to the loss are visited. Cached on the graph."""
     graph = loss.graph
-    key = ("backward", loss, wrt, _registry_version[0])
+    key = ("backward", loss, wrt)
     plan = graph._cache.get(key)
     if plan is None:
         order = topological_order([loss])
@@ -116,8 +113,8 @@ def _backward_plan(loss, wrt):
         for node in order:                      # inputs come before consumers
             if node in targets or any(i in needed for i in node.inputs):
                 needed.add(node)
-        # (op, its rule, which inputs need a gradient, keep op's own gradient?)
-        plan = [(op, gradient_rule(type(op)), tuple(i in needed for i in op.inputs),
+        # (op, which inputs need a gradient, keep op's own gradient?)
+        plan = [(op, tuple(i in needed for i in op.inputs),
                  wrt is None or op in targets)
                 for op in reversed(order)
                 if isinstance(op, Operation) and op in needed]
@@ -138,7 +135,7 @@ def backprop(loss, values, wrt=None):
             "need a scalar loss (one number); wrap it in reduce_mean(...) or "
             "reduce_sum(...)")
     grads = {loss: np.ones_like(seed)}        # d loss / d loss = 1
-    for op, rule, needs, keep in _backward_plan(loss, wrt):
+    for op, needs, keep in _backward_plan(loss, wrt):
         # an intermediate gradient is dropped once used, to free memory early
         grad = grads.get(op) if keep else grads.pop(op, None)
         if grad is None:                      # op does not reach the loss
@@ -146,6 +143,7 @@ def backprop(loss, values, wrt=None):
         inputs = tuple([values[node] for node in op.inputs])
         op.needs_input_grad = needs
         try:
+            rule = gradient_rule(type(op))    # looked up each time: always current
             input_grads = rule(op, grad, inputs, values[op])
         except DlmathError:
             raise
