@@ -1,0 +1,215 @@
+"""Checkers for the multi-layer perceptron lesson.
+
+* ``check_forward(forward)``: ``forward(X, W1, b1, W2, b2)`` returns the logits
+  ``relu(X @ W1 + b1) @ W2 + b2`` of a two-layer network, for a batch ``X`` of
+  shape (n, d), ``W1`` (d, h), ``b1`` (h,), ``W2`` (h, k), ``b2`` (k,).
+* ``check_xor_weights(weights)``: hand-picked weights ``(W1, b1, W2, b2)`` (a
+  tuple, a dict with those keys, or a function returning either) of the
+  network ``s = relu(x @ W1 + b1) @ W2 + b2`` with 2 inputs and 2 hidden
+  units that predicts class 1 exactly when ``s > 0``, and so computes XOR on
+  the four corners of the unit square.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from .checking import Case, checker, grade_function, is_unattempted, not_attempted
+from .feedback import CORRECT, INCORRECT, Feedback, clean_text, format_value
+
+# --- the forward pass of a two-layer network ------------------------------------
+
+
+def _relu(z):
+    return np.maximum(z, 0.0)
+
+
+def _forward(X, W1, b1, W2, b2):
+    return _relu(X @ W1 + b1) @ W2 + b2
+
+
+def _forward_case(label, n, d, h, k, seed):
+    rng = np.random.default_rng(seed)
+    X = np.round(rng.normal(size=(n, d)), 2)
+    W1 = np.round(rng.normal(size=(d, h)), 2)
+    b1 = np.round(rng.normal(size=h), 2)
+    W2 = np.round(rng.normal(size=(h, k)), 2)
+    b2 = np.round(rng.normal(size=k), 2)
+    return Case(label, X, W1, b1, W2, b2)
+
+
+_FORWARD_CASES = [
+    _forward_case("4 examples, 2 inputs, 2 hidden units, 2 classes", 4, 2, 2, 2, 3),
+    _forward_case("5 examples, 3 inputs, 4 hidden units, 2 classes", 5, 3, 4, 2, 4),
+    _forward_case("1 example, 2 inputs, 3 hidden units, 1 output", 1, 2, 3, 1, 5),
+]
+
+
+def _softmax(z):
+    z = z - z.max(axis=-1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+_FORWARD_MISTAKES = [
+    (lambda X, W1, b1, W2, b2: _relu(X @ W1) @ W2 + b2,
+     "The hidden layer's bias b1 is missing: the hidden pre-activation is X @ W1 + b1."),
+    (lambda X, W1, b1, W2, b2: _relu(X @ W1 + b1) @ W2,
+     "The output layer's bias b2 is missing: the logits are h @ W2 + b2."),
+    (lambda X, W1, b1, W2, b2: _relu(X @ W1) @ W2,
+     "Both biases are missing: each layer adds its bias after the matrix product."),
+    (lambda X, W1, b1, W2, b2: (X @ W1 + b1) @ W2 + b2,
+     "There is no non-linearity: apply relu to the hidden layer. Without it the two layers "
+     "collapse into one linear map, (X W1 + b1) W2 + b2 = X (W1 W2) + (b1 W2 + b2)."),
+    (lambda X, W1, b1, W2, b2: (_relu(X @ W1) + b1) @ W2 + b2,
+     "relu is in the wrong place: add the bias b1 first, then apply relu to X @ W1 + b1."),
+    (lambda X, W1, b1, W2, b2: _relu((X @ W1 + b1) @ W2 + b2),
+     "relu is in the wrong place: it belongs to the hidden layer (relu(X @ W1 + b1)), "
+     "not to the output. Logits may be negative."),
+    (lambda X, W1, b1, W2, b2: _relu(_relu(X @ W1 + b1) @ W2 + b2),
+     "Do not apply relu to the output layer: the logits must be free to be negative; "
+     "only the hidden layer gets the non-linearity."),
+    (lambda X, W1, b1, W2, b2: _relu(X @ W1.T + b1) @ W2.T + b2,
+     "The weights are transposed: with one example per row of X, a layer computes X @ W1 "
+     "(W1 has shape (inputs, hidden units)), not X @ W1.T."),
+    (lambda X, W1, b1, W2, b2: _relu(X @ W1.T + b1) @ W2 + b2,
+     "W1 is transposed: with one example per row of X, the hidden layer computes X @ W1 "
+     "(W1 has shape (inputs, hidden units))."),
+    (lambda X, W1, b1, W2, b2: _relu(X @ W1 + b1) @ W2.T + b2,
+     "W2 is transposed: the output layer computes h @ W2 (W2 has shape (hidden units, outputs))."),
+    (lambda X, W1, b1, W2, b2: 1 / (1 + np.exp(-(X @ W1 + b1))) @ W2 + b2,
+     "You used the sigmoid; this network uses relu(z) = max(z, 0) in its hidden layer."),
+    (lambda X, W1, b1, W2, b2: np.tanh(X @ W1 + b1) @ W2 + b2,
+     "You used tanh; this network uses relu(z) = max(z, 0) in its hidden layer."),
+    (lambda X, W1, b1, W2, b2: _softmax(_relu(X @ W1 + b1) @ W2 + b2),
+     "Return the logits, before any softmax: the loss (softmax_cross_entropy) applies the softmax itself."),
+    (lambda X, W1, b1, W2, b2: X @ W1 @ W2 + b2,
+     "The hidden layer's bias and relu are both missing: compute h = relu(X @ W1 + b1) first."),
+]
+
+
+@checker
+def check_forward(forward=...):
+    """Check ``forward(X, W1, b1, W2, b2)``: the logits ``relu(X @ W1 + b1) @ W2 + b2``.
+
+    ``X`` has shape (n, d), ``W1`` (d, h), ``b1`` (h,), ``W2`` (h, k), ``b2`` (k,);
+    the result has shape (n, k).
+    """
+    return grade_function(forward, _forward, _FORWARD_CASES, title="two-layer forward pass",
+                          signature="forward(X, W1, b1, W2, b2)", mistakes=_FORWARD_MISTAKES)
+
+
+# --- weights that solve XOR by hand ------------------------------------------------
+
+XOR_INPUTS = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+XOR_LABELS = np.array([0, 1, 1, 0])
+_NAMES = ("W1", "b1", "W2", "b2")
+_SHAPES = {"W1": "(2, 2): one row per input, one column per hidden unit",
+           "b1": "(2,): one bias per hidden unit",
+           "W2": "(2,) or (2, 1): one weight per hidden unit",
+           "b2": "a single number (or shape (1,))"}
+
+
+def _unpack(weights):
+    """Turn the learner's answer into four float arrays, or return (None, reason)."""
+    if callable(weights):
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            try:
+                weights = weights()
+            except Exception as error:  # the learner's function may raise anything
+                return None, f"Calling your function raised {type(error).__name__}: {clean_text(error)}"
+    if isinstance(weights, dict):
+        missing = [name for name in _NAMES if name not in weights]
+        if missing:
+            return None, f"Your dict lacks the key(s) {', '.join(missing)}; give W1, b1, W2 and b2."
+        weights = [weights[name] for name in _NAMES]
+    if not isinstance(weights, (tuple, list)) or len(weights) != 4:
+        return None, ("Give the four weights together, as a tuple (W1, b1, W2, b2) "
+                      f"(received {format_value(weights)}).")
+    if all(is_unattempted(w) for w in weights):
+        return Ellipsis, None
+    arrays = []
+    for name, value in zip(_NAMES, weights):
+        if is_unattempted(value):
+            return None, f"{name} is still empty (...): fill in all four weights."
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                array = np.asarray(value, dtype=float)
+        except (TypeError, ValueError):
+            return None, f"{name} is not an array of numbers (received {format_value(value)})."
+        arrays.append(array)
+    W1, b1, W2, b2 = arrays
+    expected = {"W1": W1.shape == (2, 2), "b1": b1.shape == (2,),
+                "W2": W2.shape in ((2,), (2, 1)), "b2": b2.shape in ((), (1,))}
+    for name, array in zip(_NAMES, arrays):
+        if not expected[name]:
+            return None, f"{name} has shape {array.shape}; it should have shape {_SHAPES[name]}."
+    if not all(np.all(np.isfinite(a)) for a in arrays):
+        return None, "Your weights contain NaN or infinity: use ordinary numbers."
+    return (W1, b1, W2.reshape(2), b2.reshape(())), None
+
+
+def xor_network(W1, b1, W2, b2, X=XOR_INPUTS):
+    """The hidden values relu(X W1 + b1) and the output s = h W2 + b2 of the hand-made network."""
+    hidden = np.maximum(X @ W1 + b1, 0.0)
+    return hidden, hidden @ np.reshape(W2, -1) + np.reshape(b2, ())
+
+
+@checker
+def check_xor_weights(weights=...):
+    """Check hand-picked weights ``(W1, b1, W2, b2)`` for XOR with two relu hidden units.
+
+    The network computes ``h = relu(x @ W1 + b1)`` and ``s = h @ W2 + b2``, and
+    predicts class 1 when ``s > 0``. It must give 0, 1, 1, 0 at the corners
+    (0, 0), (0, 1), (1, 0), (1, 1). ``W1`` has shape (2, 2), ``b1`` (2,),
+    ``W2`` (2,) and ``b2`` is a number.
+    """
+    title = "XOR weights"
+    if is_unattempted(weights):
+        return not_attempted(title)
+    unpacked, reason = _unpack(weights)
+    if unpacked is Ellipsis:
+        return not_attempted(title)
+    if unpacked is None:
+        return Feedback(INCORRECT, title, reason)
+    W1, b1, W2, b2 = unpacked
+    hidden, s = xor_network(W1, b1, W2, b2)
+    predicted = (s > 0).astype(int)
+    table = "\n".join(f"x = ({x[0]:g}, {x[1]:g}): h = ({h[0]:.3g}, {h[1]:.3g}), s = {v:.3g} "
+                      f"-> class {p} (XOR: {t})"
+                      for x, h, v, p, t in zip(XOR_INPUTS, hidden, s, predicted, XOR_LABELS))
+    details = [("corners", table)]
+    wrong = int(np.sum(predicted != XOR_LABELS))
+    if wrong == 0:
+        margin = float(np.min(np.abs(s)))
+        return Feedback(CORRECT, title, f"Your network computes XOR on all four corners (the smallest "
+                        f"|s| is {margin:.3g}). Well done!", details=details)
+    if wrong == 4:
+        hint = ("Every corner is wrong: your network computes XNOR, the opposite of XOR. Flip the "
+                "signs of W2 and b2.")
+    elif np.all(hidden == 0):
+        hint = ("Both hidden units output 0 at every corner (relu cuts off everything below 0), so "
+                "the output is b2 everywhere. Make the hidden units turn on: for example a unit with "
+                "weights (1, 1) and bias 0 outputs x1 + x2.")
+    elif np.all(predicted == predicted[0]):
+        hint = ("Your network gives the same class at all four corners. The output s must go up "
+                "from (0, 0) to (0, 1) and (1, 0), then down again at (1, 1): one hidden unit can count "
+                "the inputs that are on (x1 + x2), the other can turn on only when both are on.")
+    elif np.linalg.matrix_rank(np.column_stack([hidden, np.ones(4)]), tol=1e-9) < 3:
+        hint = ("Your two hidden units carry the same information at the four corners (one is a "
+                "multiple of the other, or a constant), so the output is a linear function of a "
+                "single feature and can get at most three corners right. Give them different "
+                "biases, e.g. one that turns on when x1 + x2 > 0 and one only when x1 + x2 > 1.")
+    elif wrong == 1:
+        hint = ("Three corners out of four: that is the best a single straight line can do. Use the "
+                "second hidden unit to switch on only at (1, 1) and give it a negative output weight "
+                "large enough to pull s below 0 there.")
+    else:
+        hint = ("Work corner by corner: write down h at each corner, then choose W2 and b2 so that "
+                "s > 0 exactly at (0, 1) and (1, 0).")
+    return Feedback(INCORRECT, title, f"{wrong} of the 4 corners are classified wrongly.",
+                    details=details, hint=hint)

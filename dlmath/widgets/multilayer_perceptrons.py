@@ -1,0 +1,264 @@
+"""A multi-layer perceptron learning a curved decision boundary, epoch by epoch.
+
+* ``train_mlp(X, y, hidden)``: train a one-hidden-layer network with dlmath
+  (placeholders, Variables, ``softmax_cross_entropy``, Adam), full batch and
+  seeded; returns the loss per epoch and the parameters at chosen epochs.
+* ``mlp_demo()``: live widget. Pick a dataset, the number of hidden units and
+  the training epoch; the left panel shows the decision boundary at that
+  epoch over the data, the right one the loss curve. Each (dataset, width) is
+  trained once, on first use, and cached: moving the epoch slider only swaps
+  the image and moves a marker.
+* ``mlp_animation()``: the kernel-free version for the book page: the
+  boundary on the moons dataset at chosen epochs, with the loss curve.
+* ``class_probability(params, points)`` and ``hidden_activations(params,
+  points)`` evaluate a trained network with plain NumPy (the same formulas as
+  the graph), for plotting over a grid.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import warnings
+
+import ipywidgets as widgets
+import matplotlib
+import numpy as np
+from matplotlib.ticker import LogLocator, NullFormatter
+
+import dlmath as dm
+from dlmath import data
+
+from .figure import LiveFigure, animation, new_figure
+
+EPOCHS = 300
+SNAPSHOT_EVERY = 10
+WIDTHS = (1, 2, 3, 4, 8, 16, 32)
+# ten flat shades of the class probability: cheap to render and small as PNG
+PROBABILITY_COLOURS = matplotlib.colormaps["RdBu"].resampled(10)
+GRID = 90  # points per side of the probability image
+
+DATASETS = {
+    "xor": dict(make=lambda: data.xor(200, noise=0.15, seed=0), box=(-0.6, 1.6, -0.6, 1.6)),
+    "moons": dict(make=lambda: data.moons(200, noise=0.1, seed=0), box=(-1.5, 2.5, -1.0, 1.5)),
+    "spirals": dict(make=lambda: data.spirals(200, noise=0.03, seed=0), box=(-1.2, 1.2, -1.2, 1.2)),
+}
+
+ACTIVATIONS = {"tanh": (dm.tanh, np.tanh), "relu": (dm.relu, lambda z: np.maximum(z, 0.0)),
+               "sigmoid": (dm.sigmoid, lambda z: 1.0 / (1.0 + np.exp(-z)))}
+
+
+@dataclass
+class TrainingRun:
+    """What ``train_mlp`` returns: the loss before each epoch's step, and snapshots of the parameters."""
+
+    losses: np.ndarray  # losses[t] = loss after t steps, t = 0..epochs
+    snapshots: dict  # epoch -> dict(W1, b1, W2, b2, activation)
+    accuracy: float  # on the training data, after the last epoch
+
+    @property
+    def final(self):
+        return self.snapshots[max(self.snapshots)]
+
+
+def train_mlp(X, y, hidden, epochs=EPOCHS, learning_rate=0.05, seed=0, activation="tanh",
+              snapshot_epochs=None) -> TrainingRun:
+    """Train ``softmax(act(X W1 + b1) W2 + b2)`` on (X, y) with Adam, full batch, in its own graph.
+
+    The weights start as ``normal / sqrt(fan_in)`` from ``default_rng(seed)``,
+    the biases at 0. ``snapshot_epochs`` (default: every ``SNAPSHOT_EVERY``)
+    are the epochs whose parameters are kept.
+    """
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y)
+    classes = int(y.max()) + 1
+    if snapshot_epochs is None:
+        snapshot_epochs = range(0, epochs + 1, SNAPSHOT_EVERY)
+    wanted = set(snapshot_epochs)
+    act_node, _ = ACTIVATIONS[activation]
+    rng = np.random.default_rng(seed)
+    with dm.Graph().as_default():
+        inputs = dm.placeholder(name="X")
+        labels = dm.placeholder(name="y")
+        W1 = dm.Variable(rng.normal(size=(X.shape[1], hidden)) / np.sqrt(X.shape[1]), name="W1")
+        b1 = dm.Variable(np.zeros(hidden), name="b1")
+        W2 = dm.Variable(rng.normal(size=(hidden, classes)) / np.sqrt(hidden), name="W2")
+        b2 = dm.Variable(np.zeros(classes), name="b2")
+        logits = act_node(inputs @ W1 + b1) @ W2 + b2
+        loss = dm.softmax_cross_entropy(logits, labels)
+        train_op = dm.train.AdamOptimizer(learning_rate).minimize(loss)
+        session = dm.Session()
+        feed = {inputs: X, labels: y}
+
+        def snapshot():
+            return {"W1": W1.value.copy(), "b1": b1.value.copy(), "W2": W2.value.copy(),
+                    "b2": b2.value.copy(), "activation": activation}
+
+        losses, snapshots = [], {}
+        for epoch in range(epochs + 1):
+            if epoch in wanted:
+                snapshots[epoch] = snapshot()
+            if epoch == epochs:
+                final_loss, final_logits = session.run([loss, logits], feed)
+                losses.append(final_loss)
+            else:
+                _, value = session.run([train_op, loss], feed)  # loss before this step
+                losses.append(value)
+    accuracy = float(np.mean(final_logits.argmax(axis=1) == y))
+    return TrainingRun(np.array(losses), snapshots, accuracy)
+
+
+def hidden_activations(params, points):
+    """The hidden layer's outputs, shape (n, hidden), for points of shape (n, 2)."""
+    _, act = ACTIVATIONS[params["activation"]]
+    return act(points @ params["W1"] + params["b1"])
+
+
+def class_probability(params, points, cls=1):
+    """The network's probability of class ``cls`` at each point (NumPy, no graph)."""
+    logits = hidden_activations(params, points) @ params["W2"] + params["b2"]
+    logits = logits - logits.max(axis=1, keepdims=True)
+    p = np.exp(logits)
+    return p[:, cls] / p.sum(axis=1)
+
+
+def grid(box, n=GRID):
+    """Points of an n x n grid over box = (xmin, xmax, ymin, ymax): (xs, ys, points of shape (n*n, 2))."""
+    xs = np.linspace(box[0], box[1], n)
+    ys = np.linspace(box[2], box[3], n)
+    gx, gy = np.meshgrid(xs, ys)
+    return xs, ys, np.column_stack([gx.ravel(), gy.ravel()])
+
+
+@lru_cache(maxsize=None)
+def dataset(name):
+    return DATASETS[name]["make"]()
+
+
+@lru_cache(maxsize=None)
+def _trained(name, hidden):
+    """Train once per (dataset, width); keep the loss curve and the probability images per snapshot."""
+    X, y = dataset(name)
+    run = train_mlp(X, y, hidden)
+    _, _, points = grid(DATASETS[name]["box"])
+    images = {epoch: class_probability(params, points).reshape(GRID, GRID)
+              for epoch, params in run.snapshots.items()}
+    return run, images
+
+
+def _draw_data(ax, X, y, size=10):
+    ax.scatter(X[y == 0, 0], X[y == 0, 1], s=size, c="tab:red", edgecolors="black", linewidths=0.3,
+               label="class 0")
+    ax.scatter(X[y == 1, 0], X[y == 1, 1], s=size, c="tab:blue", edgecolors="black", linewidths=0.3,
+               label="class 1")
+
+
+def _log_axis(ax):
+    """A log-scale loss axis with few labels (each tick label costs render time)."""
+    ax.set_yscale("log")
+    ax.yaxis.set_major_locator(LogLocator(numticks=4))
+    ax.yaxis.set_minor_formatter(NullFormatter())
+
+
+def mlp_demo():
+    """Train a one-hidden-layer network: dataset, number of hidden units, and the epoch to look at."""
+    fig, (ax, ax_loss) = new_figure(width=8.0, height=3.5, ncols=2, width_ratios=[1.1, 1],
+                                    margins={"left": 0.08, "right": 0.97, "top": 0.9, "bottom": 0.14})
+    image = ax.imshow(np.zeros((GRID, GRID)), origin="lower", cmap=PROBABILITY_COLOURS, interpolation="nearest", vmin=0, vmax=1,
+                      aspect="auto", alpha=0.6)
+    scatters = {}
+    for name in DATASETS:
+        X, y = dataset(name)
+        before = len(ax.collections)
+        _draw_data(ax, X, y)
+        scatters[name] = ax.collections[before:]
+    ax.set_xlabel("$x_1$")
+    ax.set_ylabel("$x_2$")
+    (curve,) = ax_loss.plot([], [], color="tab:purple", lw=1.5)
+    (marker,) = ax_loss.plot([], [], "o", color="black", ms=5)
+    _log_axis(ax_loss)
+    ax_loss.set_xlim(0, EPOCHS)
+    ax_loss.set_ylim(1e-4, 2)
+    ax_loss.set_xlabel("epoch")
+    ax_loss.set_ylabel("cross-entropy loss")
+    title = ax.set_title("", fontsize=10)
+    status = ax_loss.set_title("", fontsize=10)
+    state = {"dataset": None}
+
+    def update(dataset_name, hidden_units, epoch):
+        run, images = _trained(dataset_name, hidden_units)
+        if state["dataset"] != dataset_name:
+            box = DATASETS[dataset_name]["box"]
+            for name, artists in scatters.items():
+                for artist in artists:
+                    artist.set_visible(name == dataset_name)
+            ax.set_xlim(box[:2])
+            ax.set_ylim(box[2:])
+            image.set_extent(box)
+            state["dataset"] = dataset_name
+        epoch = min(epoch - epoch % SNAPSHOT_EVERY, EPOCHS)
+        image.set_data(images[epoch])
+        curve.set_data(np.arange(len(run.losses)), run.losses)
+        marker.set_data([epoch], [run.losses[epoch]])
+        X, y = dataset(dataset_name)
+        accuracy = np.mean((class_probability(run.snapshots[epoch], X) > 0.5) == y)
+        title.set_text(f"{hidden_units} hidden units, epoch {epoch}")
+        status.set_text(f"loss {run.losses[epoch]:.3f}, accuracy {accuracy:.0%}")
+        return dataset_name
+
+    menu = widgets.Dropdown(options=list(DATASETS), value="moons", description="data")
+    width = widgets.SelectionSlider(options=list(WIDTHS), value=4, description="hidden units",
+                                    style={"description_width": "initial"})
+    epoch = widgets.IntSlider(value=EPOCHS, min=0, max=EPOCHS, step=SNAPSHOT_EVERY, description="epoch")
+    live = LiveFigure(fig, update, {"dataset_name": menu, "hidden_units": width, "epoch": epoch},
+                      animated=[image, *[a for group in scatters.values() for a in group],
+                                curve, marker, title, status])  # the points are drawn over the image
+    return live.widget
+
+
+ANIMATION_EPOCHS = (0, 5, 10, 20, 30, 40, 50, 60, 80, 100, 120, 150, 200, 250, 300)
+
+
+def mlp_animation(dataset_name="moons", hidden_units=8, epochs=ANIMATION_EPOCHS):
+    """Kernel-free: the decision boundary and the loss at chosen epochs of one training run."""
+    X, y = dataset(dataset_name)
+    box = DATASETS[dataset_name]["box"]
+    run = train_mlp(X, y, hidden_units, epochs=max(epochs), snapshot_epochs=epochs)
+    xs, ys, points = grid(box, 70)
+    fig, (ax, ax_loss) = new_figure(width=7.0, height=3.0, dpi=72, ncols=2, width_ratios=[1.1, 1],
+                                    margins={"left": 0.09, "right": 0.97, "top": 0.86, "bottom": 0.16})
+    image = ax.imshow(np.zeros((70, 70)), origin="lower", cmap=PROBABILITY_COLOURS, interpolation="nearest", vmin=0, vmax=1, extent=box,
+                      aspect="auto", alpha=0.6)
+    _draw_data(ax, X, y, size=8)
+    ax.set_xlim(box[:2])
+    ax.set_ylim(box[2:])
+    ax.set_xlabel("$x_1$")
+    ax.set_ylabel("$x_2$")
+    title = ax.set_title("", fontsize=10)
+    ax_loss.plot(np.arange(len(run.losses)), run.losses, color="tab:purple", alpha=0.3)
+    (done,) = ax_loss.plot([], [], color="tab:purple", lw=1.5)
+    (marker,) = ax_loss.plot([], [], "o", color="black", ms=5)
+    _log_axis(ax_loss)
+    ax_loss.set_xlabel("epoch")
+    ax_loss.set_ylabel("cross-entropy loss")
+    status = ax_loss.set_title("", fontsize=10)
+    contour = {"artist": None}
+
+    def update(epoch):
+        params = run.snapshots[epoch]
+        probability = class_probability(params, points).reshape(70, 70)
+        image.set_data(probability)
+        if contour["artist"] is not None:
+            contour["artist"].remove()
+        with warnings.catch_warnings():  # a boundary may not cross the picture yet
+            warnings.simplefilter("ignore")
+            contour["artist"] = ax.contour(xs, ys, probability, levels=[0.5], colors="black",
+                                           linewidths=1.2)
+        done.set_data(np.arange(epoch + 1), run.losses[: epoch + 1])
+        marker.set_data([epoch], [run.losses[epoch]])
+        accuracy = np.mean((class_probability(params, X) > 0.5) == y)
+        title.set_text(f"{dataset_name}, {hidden_units} hidden units: epoch {epoch}")
+        status.set_text(f"loss {run.losses[epoch]:.3f}, accuracy {accuracy:.0%}")
+
+    return animation(fig, update, epochs, interval=400)
