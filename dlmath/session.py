@@ -145,7 +145,3 @@ class Session:
     def __exit__(self, *exc_info):
         self.close()
 
-
-def run(fetches, feed_dict=None):
-    """Shortcut for ``Session().run(fetches, feed_dict)``."""
-    return Session().run(fetches, feed_dict)
