@@ -1,0 +1,272 @@
+"""Checkers for the probability lesson (chapter 3).
+
+* ``check_entropy(entropy)``: ``entropy(p)`` returns the entropy in **bits**
+  of a probability vector ``p`` (which may contain zeros).
+* ``check_kl_divergence(kl_divergence)``: ``kl_divergence(p, q)`` returns
+  D_KL(p || q) in **nats** (natural logarithm).
+* ``check_bernoulli_log_likelihood(log_likelihood)``:
+  ``log_likelihood(p, flips)`` returns the log-likelihood (natural log) of a
+  coin with heads-probability ``p`` for an array of flips (1 = heads, 0 = tails).
+* ``check_bernoulli_mle(mle)``: ``mle(flips)`` returns the maximum-likelihood
+  estimate of ``p``.
+* ``check_softmax_with_temperature(softmax_t)``: ``softmax_t(logits, T)``
+  returns the probabilities proportional to ``exp(logits / T)`` for a 1-d
+  array of logits and a temperature ``T > 0``.
+
+Some typical mistakes give NaN rather than a wrong number (``0 * log 0``, an
+overflowing ``exp``); the generic comparison cannot match NaN against a known
+wrong answer, so :func:`_with_nan_hint` looks for them explicitly.
+"""
+
+import numpy as np
+
+from .checking import Case, _call, checker, grade_function
+from .mistakes import close
+
+LN2 = np.log(2.0)
+
+
+def _xlogy(x, y, log=np.log):
+    """x * log(y) with the convention 0 * log(anything) = 0."""
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    out = np.zeros(np.broadcast(x, y).shape)
+    mask = np.broadcast_to(x != 0, out.shape)
+    with np.errstate(divide="ignore"):
+        out[mask] = np.broadcast_to(x, out.shape)[mask] * log(np.broadcast_to(y, out.shape)[mask])
+    return out
+
+
+def _with_nan_hint(feedback, fn, cases, reference, hint):
+    """Give ``hint`` when the first case the learner's function gets wrong comes out as NaN or inf."""
+    if feedback.passed or not callable(fn):
+        return feedback
+    for case in cases:
+        received, error = _call(fn, case.args)
+        if error is not None or received is None or received is Ellipsis:
+            return feedback
+        try:
+            array = np.asarray(received, dtype=float)
+        except (TypeError, ValueError):
+            return feedback
+        if array.size and not np.all(np.isfinite(array)):
+            feedback.hint = hint
+            return feedback
+        if not close(array, reference(*case.args)):
+            return feedback
+    return feedback
+
+
+# --- entropy in bits ------------------------------------------------------------
+
+
+def _entropy(p):
+    return -np.sum(_xlogy(p, p, np.log2))
+
+
+_ENTROPY_CASES = [
+    Case("a fair coin, p = [0.5, 0.5]", np.array([0.5, 0.5])),
+    Case("three outcomes, p = [0.5, 0.25, 0.25]", np.array([0.5, 0.25, 0.25])),
+    Case("a fair eight-sided die", np.full(8, 1 / 8)),
+    Case("an impossible outcome, p = [0.7, 0.3, 0]", np.array([0.7, 0.3, 0.0])),
+    Case("a certain outcome, p = [0, 1, 0, 0]", np.array([0.0, 1.0, 0.0, 0.0])),
+]
+
+_ENTROPY_MISTAKES = [
+    (lambda p: np.sum(_xlogy(p, p, np.log2)),
+     "The minus sign is missing: log p is negative for p < 1, so -sum(p log p) is positive."),
+    (lambda p: -np.sum(_xlogy(p, p, np.log)),
+     "You used the natural log, which gives nats; for bits use np.log2 (or divide by np.log(2))."),
+    (lambda p: -np.sum(_xlogy(p, p, np.log10)),
+     "You used log base 10; entropy in bits needs log base 2 (np.log2)."),
+    (lambda p: -np.mean(_xlogy(p, p, np.log2)),
+     "You averaged over the outcomes; entropy is a sum, each -log2 p weighted by its probability p."),
+    (lambda p: -np.sum(np.log2(p[p > 0])),
+     "Each surprise -log2 p must be weighted by its probability p: use -sum(p * log2 p)."),
+    (lambda p: -np.sum(_xlogy(p, p, np.log2)) / len(p),
+     "Do not divide by the number of outcomes: the weights p already sum to 1."),
+]
+
+_ENTROPY_NAN_HINT = ("Your function returns NaN when some p is 0: 0 * log(0) is 0 * (-inf) = NaN in "
+                     "NumPy, but its limit is 0. Keep only the nonzero entries (p = p[p > 0]) before "
+                     "taking the log.")
+
+
+@checker
+def check_entropy(entropy=...):
+    """Check ``entropy(p)``: the entropy in bits of a probability vector ``p``."""
+    feedback = grade_function(entropy, _entropy, _ENTROPY_CASES, title="entropy",
+                              signature="entropy(p)", mistakes=_ENTROPY_MISTAKES)
+    return _with_nan_hint(feedback, entropy, _ENTROPY_CASES, _entropy, _ENTROPY_NAN_HINT)
+
+
+# --- KL divergence in nats ---------------------------------------------------------
+
+
+def _kl(p, q):
+    return np.sum(_xlogy(p, p)) - np.sum(_xlogy(p, q))
+
+
+def _cross_entropy(p, q):
+    return -np.sum(_xlogy(p, q))
+
+
+_KL_CASES = [
+    Case("a fair coin against a biased one, p = [0.5, 0.5], q = [0.9, 0.1]",
+         np.array([0.5, 0.5]), np.array([0.9, 0.1])),
+    Case("three outcomes, p = [0.2, 0.5, 0.3], q = [0.1, 0.6, 0.3]",
+         np.array([0.2, 0.5, 0.3]), np.array([0.1, 0.6, 0.3])),
+    Case("two equal distributions", np.array([0.25, 0.25, 0.5]), np.array([0.25, 0.25, 0.5])),
+    Case("p has an impossible outcome, p = [0.6, 0.4, 0], q = [0.5, 0.3, 0.2]",
+         np.array([0.6, 0.4, 0.0]), np.array([0.5, 0.3, 0.2])),
+]
+
+_KL_MISTAKES = [
+    (lambda p, q: _kl(q, p),
+     "The arguments are swapped: D_KL(p || q) = sum p log(p / q) weights by p, the first argument. "
+     "KL is not symmetric, so the order matters."),
+    (lambda p, q: _kl(p, q) / LN2,
+     "You used log base 2 (bits); this exercise asks for nats: use the natural log np.log."),
+    (lambda p, q: _cross_entropy(p, q),
+     "That is the cross-entropy H(p, q); subtract the entropy H(p) to get the KL divergence."),
+    (lambda p, q: -_kl(p, q),
+     "Sign error: use log(p / q), not log(q / p) (or keep the minus sign of -sum p log(q / p))."),
+    (lambda p, q: np.sum((p - q) * np.log(p / q)),
+     "You symmetrised the divergence; D_KL(p || q) weights log(p / q) by p alone."),
+]
+
+_KL_NAN_HINT = ("Your function returns NaN when some p_i is 0: 0 * log(0 / q) is NaN in NumPy, but the "
+                "term is 0 by convention (an outcome that never happens adds nothing). Keep only "
+                "the entries where p > 0.")
+
+
+@checker
+def check_kl_divergence(kl_divergence=...):
+    """Check ``kl_divergence(p, q)``: D_KL(p || q) in nats for probability vectors p and q."""
+    feedback = grade_function(kl_divergence, _kl, _KL_CASES, title="KL divergence",
+                              signature="kl_divergence(p, q)", mistakes=_KL_MISTAKES)
+    return _with_nan_hint(feedback, kl_divergence, _KL_CASES, _kl, _KL_NAN_HINT)
+
+
+# --- Bernoulli log-likelihood and maximum likelihood ---------------------------------
+
+_FLIPS = [
+    np.array([1, 0, 1, 1, 0, 1, 1, 0, 1, 1]),        # 7 heads of 10
+    np.array([0, 0, 1, 0, 0, 0, 1, 0]),              # 2 of 8
+    np.array([1, 1, 1, 0, 1, 1, 0, 1, 1, 1, 1, 0]),  # 9 of 12
+]
+
+
+def _log_likelihood(p, flips):
+    flips = np.asarray(flips, dtype=float)
+    return np.sum(flips * np.log(p) + (1 - flips) * np.log(1 - p))
+
+
+_LL_CASES = [
+    Case("p = 0.5, 7 heads in 10 flips", 0.5, _FLIPS[0], batch_size=10),
+    Case("p = 0.7, 7 heads in 10 flips", 0.7, _FLIPS[0], batch_size=10),
+    Case("p = 0.1, 2 heads in 8 flips", 0.1, _FLIPS[1], batch_size=8),
+    Case("p = 0.9, 9 heads in 12 flips", 0.9, _FLIPS[2], batch_size=12),
+]
+
+_LL_MISTAKES = [
+    (lambda p, x: np.prod(np.where(x == 1, p, 1 - p)),
+     "That is the likelihood itself (a product of probabilities); the log-likelihood is the sum of "
+     "their logs, which does not underflow for long sequences."),
+    (lambda p, x: np.sum(x * np.log(p)),
+     "The tails are missing: each tail contributes log(1 - p), so add (1 - x) * log(1 - p)."),
+    (lambda p, x: np.sum(x * np.log(p) + (1 - x) * np.log(p)),
+     "A tail has probability 1 - p, not p: use (1 - x) * log(1 - p)."),
+    (lambda p, x: np.mean(x * np.log(p) + (1 - x) * np.log(1 - p)),
+     "You averaged over the flips; the log-likelihood is the sum (the mean is the "
+     "negative cross-entropy, which has the same maximiser)."),
+    (lambda p, x: -np.sum(x * np.log(p) + (1 - x) * np.log(1 - p)),
+     "Sign error: that is the negative log-likelihood (a loss); the log-likelihood itself is negative."),
+    (lambda p, x: np.sum(x * np.log2(p) + (1 - x) * np.log2(1 - p)),
+     "You used log base 2; use the natural log np.log."),
+]
+
+
+@checker
+def check_bernoulli_log_likelihood(log_likelihood=...):
+    """Check ``log_likelihood(p, flips)``: the natural-log likelihood of 0/1 flips under heads-probability p."""
+    return grade_function(log_likelihood, _log_likelihood, _LL_CASES, title="Bernoulli log-likelihood",
+                          signature="log_likelihood(p, flips)", mistakes=_LL_MISTAKES)
+
+
+_MLE_CASES = [Case(f"{int(f.sum())} heads in {len(f)} flips", f) for f in _FLIPS] + [
+    Case("1 head in 3 flips", np.array([0, 1, 0])),
+]
+
+_MLE_MISTAKES = [
+    (lambda x: 1 - np.mean(x),
+     "You estimated the probability of tails: p is the probability of heads (x = 1)."),
+    (lambda x: np.sum(x),
+     "That is the number of heads; divide by the number of flips to get a probability."),
+    (lambda x: float(np.mean(x) > 0.5),
+     "The estimate is not rounded to 0 or 1: the log-likelihood is largest at the fraction of heads itself."),
+    (lambda x: np.sum(x) / (len(x) - 1),
+     "Divide by the number of flips n, not n - 1."),
+    (lambda x: (np.sum(x) + 1) / (len(x) + 2),
+     "That is Laplace's smoothed estimate (add one head and one tail); the maximum-likelihood "
+     "estimate uses the counts alone."),
+]
+
+
+@checker
+def check_bernoulli_mle(mle=...):
+    """Check ``mle(flips)``: the maximum-likelihood estimate of p from an array of 0/1 flips."""
+    return grade_function(mle, lambda x: np.mean(x), _MLE_CASES, title="Bernoulli maximum likelihood",
+                          signature="mle(flips)", mistakes=_MLE_MISTAKES)
+
+
+# --- softmax with a temperature ---------------------------------------------------------
+
+
+def _softmax_t(logits, T):
+    z = np.asarray(logits, dtype=float) / T
+    e = np.exp(z - z.max())
+    return e / e.sum()
+
+
+def _naive(logits, T):
+    e = np.exp(np.asarray(logits, dtype=float) / T)
+    return e / e.sum()
+
+
+_SOFTMAX_CASES = [
+    Case("logits [2, 1, 0.1] at T = 1", np.array([2.0, 1.0, 0.1]), 1.0),
+    Case("logits [2, 1, 0.1] at T = 2", np.array([2.0, 1.0, 0.1]), 2.0),
+    Case("logits [1, -1, 0, 3] at T = 0.5", np.array([1.0, -1.0, 0.0, 3.0]), 0.5),
+    Case("logits [1000, 999, 998] at T = 1", np.array([1000.0, 999.0, 998.0]), 1.0),
+    Case("logits [3, 1, 2] at T = 0.001 (nearly the argmax)", np.array([3.0, 1.0, 2.0]), 0.001),
+]
+
+_SOFTMAX_MISTAKES = [
+    (lambda z, T: _softmax_t(np.asarray(z) * T, 1.0),
+     "You multiplied the logits by T; divide them by T (a high temperature must flatten the "
+     "distribution, so the logits must shrink)."),
+    (lambda z, T: np.exp(np.asarray(z) / T),
+     "The result is not normalised: divide by the sum so the probabilities add up to 1."),
+    (lambda z, T: np.exp(np.asarray(z) / T - np.max(np.asarray(z) / T)),
+     "The result is not normalised: divide by the sum so the probabilities add up to 1."),
+    (lambda z, T: _softmax_t(-np.asarray(z), T),
+     "Sign error in the exponent: the energies are E = -logits, so exp(-E / T) = exp(+logits / T)."),
+    (lambda z, T: _softmax_t(z, 1.0),
+     "The temperature is ignored: divide the logits by T before the exponential."),
+    (lambda z, T: np.asarray(z) / T / np.sum(np.asarray(z) / T),
+     "The exponential is missing: p_i is proportional to exp(z_i / T), not to z_i / T."),
+]
+
+_SOFTMAX_NAN_HINT = ("Your function returns NaN or inf for large logits (or a small T): exp(1000) "
+                     "overflows to inf and inf / inf is NaN. Subtract the largest value of "
+                     "logits / T before the exponential; shifting every logit by the same constant "
+                     "does not change the softmax.")
+
+
+@checker
+def check_softmax_with_temperature(softmax_t=...):
+    """Check ``softmax_t(logits, T)``: probabilities proportional to exp(logits / T), for 1-d logits."""
+    feedback = grade_function(softmax_t, _softmax_t, _SOFTMAX_CASES, title="softmax with temperature",
+                              signature="softmax_t(logits, T)", mistakes=_SOFTMAX_MISTAKES)
+    return _with_nan_hint(feedback, softmax_t, _SOFTMAX_CASES, _softmax_t, _SOFTMAX_NAN_HINT)
