@@ -88,13 +88,9 @@ def gradient_override(op_class, fn):
 
 
 def gradient_rule(op_class):
-    """The gradient function used for ``op_class``: registered, else built-in."""
-    for cls in op_class.__mro__:
-        if cls in _custom_rules:
-            return _custom_rules[cls]
-        if "backward" in cls.__dict__:
-            return cls.backward
-    return Operation.backward
+    """The gradient function used for ``op_class``: the one registered for
+    exactly this class if any, else the class's own ``backward`` method."""
+    return _custom_rules.get(op_class) or op_class.backward
 
 
 # ---------------------------------------------------------------- backprop
