@@ -114,6 +114,9 @@ class _DefaultGraphContext:
         global _default_graph
         _default_graph = self.previous
 
+    def __repr__(self):                  # no memory address: notebook outputs stay stable
+        return repr(self.graph)
+
 
 def get_default_graph():
     """The graph new nodes are added to."""

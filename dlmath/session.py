@@ -139,6 +139,9 @@ class Session:
     def close(self):
         pass
 
+    def __repr__(self):
+        return "<dlmath.Session>"
+
     def __enter__(self):
         return self
 

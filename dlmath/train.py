@@ -42,6 +42,11 @@ class Optimizer:
     def update(self, var, grad):
         raise NotImplementedError
 
+    def __repr__(self):
+        settings = ", ".join(f"{k}={v!r}" for k, v in vars(self).items()
+                             if not isinstance(v, dict))
+        return f"{type(self).__name__}({settings})"
+
 
 class GradientDescentOptimizer(Optimizer):
     """w <- w - learning_rate * dL/dw."""

@@ -74,6 +74,18 @@ def test_nodes_listed_in_creation_order_with_inputs_and_consumers(graph):
     assert graph.placeholders == [x] and graph.variables == [w]
 
 
+def test_reprs_have_no_memory_addresses(graph):
+    x = dm.placeholder(name="x")
+    assert repr(x) == "<Placeholder 'x'>"
+    assert repr(dm.Graph().as_default()) == "<dlmath.Graph with 0 nodes>"
+    graph.as_default()
+    assert repr(dm.Session()) == "<dlmath.Session>"
+    assert repr(dm.train.AdamOptimizer()) == \
+        "AdamOptimizer(learning_rate=0.001, beta1=0.9, beta2=0.999, epsilon=1e-08)"
+    assert repr(dm.train.MomentumOptimizer(0.1)) == \
+        "MomentumOptimizer(learning_rate=0.1, momentum=0.9)"
+
+
 def test_graphs_are_isolated():
     with dm.Graph().as_default() as g1:
         a = dm.placeholder()
