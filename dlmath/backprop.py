@@ -59,6 +59,11 @@ def register_gradient(op_class, fn=None):
     Works as a decorator (``@register_gradient(Sigmoid)``) or a call
     (``register_gradient(Sigmoid, fn)``). Undo with :func:`reset_gradient`.
     """
+    if not (isinstance(op_class, type) and issubclass(op_class, Operation)):
+        raise GradientError(
+            f"register_gradient needs an Operation class, got {op_class!r}; "
+            "write @register_gradient(dm.ops.Sigmoid) above the function")
+
     def register(fn):
         _custom_rules[op_class] = fn
         return fn
@@ -159,10 +164,22 @@ def backprop(loss, values, wrt=None):
         for node, need, value, g in zip(op.inputs, needs, inputs, input_grads):
             if need and g is not None:
                 if type(g) is not np.ndarray or g.shape != value.shape:
-                    g = unbroadcast(g, value.shape)
+                    g = _unbroadcast_for(op, node, g, value.shape)
                 total = grads.get(node)
                 grads[node] = g if total is None else total + g  # chain rule sum
     return grads
+
+
+def _unbroadcast_for(op, node, grad, shape):
+    """unbroadcast, with an error naming the rule that returned a bad shape."""
+    try:
+        return unbroadcast(grad, shape)
+    except (ValueError, TypeError):
+        raise GradientError(
+            f"{op.name}: the gradient rule of {type(op).__name__} returned a "
+            f"gradient of shape {np.shape(grad)} for input {node.name!r} of shape "
+            f"{shape}; a gradient must have the input's shape (or the "
+            "broadcast shape)") from None
 
 
 def gradients(loss, wrt, feed_dict=None):

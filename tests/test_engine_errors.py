@@ -164,3 +164,18 @@ def test_gradient_rule_returning_wrong_count():
             dm.gradients(dm.reduce_sum(w * 2.0), w)
     finally:
         dm.reset_gradient(dm.ops.Multiply)
+
+
+def test_gradient_rule_returning_wrong_shape():
+    w = dm.Variable([1.0, 2.0, 3.0], name="w")
+    with dm.gradient_override(dm.ops.Square, lambda op, g, i, o: np.ones(2)):
+        with pytest.raises(dm.GradientError,
+                           match=r"Square_1: .*shape \(2,\) for input 'w' of shape \(3,\)"):
+            dm.gradients(dm.reduce_sum(dm.square(w)), w)
+
+
+def test_register_gradient_used_without_a_class():
+    with pytest.raises(dm.GradientError, match=r"needs an Operation class"):
+        @dm.register_gradient
+        def rule(op, grad, inputs, output):
+            return grad
