@@ -1,0 +1,219 @@
+"""Checkers for the Boltzmann-machines lesson.
+
+* ``check_energy(energy)``: ``energy(v, h, W, a, b)`` returns the energy
+  ``E(v, h) = -v @ W @ h - a @ v - b @ h`` of a restricted Boltzmann machine
+  for one visible vector ``v`` (m,) and one hidden vector ``h`` (n,), with
+  ``W`` of shape (m, n).
+* ``check_hidden_probabilities(hidden_probabilities)``:
+  ``hidden_probabilities(v, W, b)`` returns ``p(h_j = 1 | v)`` for a batch ``v``
+  of shape (k, m): an array of shape (k, n).
+* ``check_cd1_gradient(cd1_gradient)``: ``cd1_gradient(v0, v1, W, b)`` returns
+  the CD-1 estimate of the gradient of the average log-likelihood with
+  respect to ``W``, from a batch of data ``v0`` and its reconstructions ``v1``
+  (both (k, m)), using hidden probabilities for the statistics.
+* ``check_conditional_probability(value)``: for the three-unit Boltzmann
+  machine of the lesson, ``p(s_1 = 1 | s_2 = 1, s_3 = 1)``.
+"""
+
+import numpy as np
+
+from .checking import Case, checker, grade_function, grade_value
+
+
+def _sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
+# --- the energy of an RBM -------------------------------------------------------
+
+
+def _energy(v, h, W, a, b):
+    return -(v @ W @ h) - a @ v - b @ h
+
+
+def _rbm_case(label, m, n, seed):
+    rng = np.random.default_rng(seed)
+    v = (rng.random(m) < 0.5).astype(float)
+    h = (rng.random(n) < 0.5).astype(float)
+    v[0], h[0] = 1.0, 1.0  # at least one unit on in each layer, so every term counts
+    W = np.round(rng.normal(size=(m, n)), 2)
+    a = np.round(rng.normal(size=m), 2)
+    b = np.round(rng.normal(size=n), 2)
+    return Case(label, v, h, W, a, b)
+
+
+_ENERGY_CASES = [
+    _rbm_case("3 visible and 3 hidden units", 3, 3, 2),
+    _rbm_case("4 visible and 3 hidden units", 4, 3, 0),
+    _rbm_case("6 visible and 2 hidden units", 6, 2, 1),
+]
+
+_ENERGY_MISTAKES = [
+    (lambda v, h, W, a, b: v @ W @ h + a @ v + b @ h,
+     "Every sign is flipped: the energy is minus the agreement, E = -v W h - a v - b h, so that "
+     "states the weights like get a LOW energy (and a high probability exp(-E))."),
+    (lambda v, h, W, a, b: v @ W @ h - a @ v - b @ h,
+     "The interaction term has the wrong sign: it is -v W h, so that a positive weight between "
+     "two units that are both on lowers the energy."),
+    (lambda v, h, W, a, b: -(v @ W @ h) - b @ h,
+     "The visible bias term -a @ v is missing."),
+    (lambda v, h, W, a, b: -(v @ W @ h) - a @ v,
+     "The hidden bias term -b @ h is missing."),
+    (lambda v, h, W, a, b: -(v @ W @ h),
+     "Both bias terms are missing: add -a @ v - b @ h."),
+    (lambda v, h, W, a, b: -0.5 * (v @ W @ h) - a @ v - b @ h,
+     "No 1/2 here: in the fully connected machine the 1/2 makes up for s W s counting each pair "
+     "twice, but in v W h each visible-hidden pair appears only once."),
+    (lambda v, h, W, a, b: -(h @ W @ v) - a @ v - b @ h,
+     "W has shape (m, n): one row per visible unit. Multiply v @ W @ h (or h @ W.T @ v), not h @ W @ v."),
+    (lambda v, h, W, a, b: -(v @ W.T @ h) - a @ v - b @ h,
+     "W has shape (m, n): one row per visible unit, so v @ W (no transpose) gives the hidden inputs."),
+    (lambda v, h, W, a, b: -(v @ W @ h) - a @ h - b @ v,
+     "The biases are swapped: a belongs to the visible units (a @ v), b to the hidden units (b @ h)."),
+    (lambda v, h, W, a, b: -np.sum(np.outer(v, h) * W, axis=0) - a @ v - b @ h,
+     "The energy is one number: sum v_i W_ij h_j over both i and j."),
+]
+
+
+@checker
+def check_energy(energy=...):
+    """Check ``energy(v, h, W, a, b)``: the energy -v W h - a v - b h of an RBM (a number)."""
+    return grade_function(energy, _energy, _ENERGY_CASES, title="RBM energy",
+                          signature="energy(v, h, W, a, b)", mistakes=_ENERGY_MISTAKES)
+
+
+# --- p(h | v) ---------------------------------------------------------------------
+
+
+def _hidden_probabilities(v, W, b):
+    return _sigmoid(v @ W + b)
+
+
+def _hidden_case(label, k, m, n, seed):
+    rng = np.random.default_rng(seed)
+    v = (rng.random((k, m)) < 0.5).astype(float)
+    W = np.round(rng.normal(size=(m, n)), 2)
+    b = np.round(rng.normal(size=n), 2)
+    return Case(label, v, W, b)
+
+
+_HIDDEN_CASES = [
+    _hidden_case("a batch of 3 visible vectors, 4 visible and 4 hidden units", 3, 4, 4, 3),
+    _hidden_case("a batch of 5 visible vectors, 6 visible and 3 hidden units", 5, 6, 3, 4),
+    _hidden_case("one visible vector (a batch of 1), 9 visible and 2 hidden units", 1, 9, 2, 5),
+]
+
+
+def _softmax(x):
+    e = np.exp(x - x.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+_HIDDEN_MISTAKES = [
+    (lambda v, W, b: _sigmoid(v @ W.T + b),
+     "W has shape (m, n), one row per visible unit: the input of hidden unit j is "
+     "b_j + sum_i v_i W_ij, that is v @ W + b, with no transpose."),
+    (lambda v, W, b: _sigmoid(v @ W),
+     "The hidden bias b is missing: the input of hidden unit j is b_j + v @ W[:, j]."),
+    (lambda v, W, b: v @ W + b,
+     "You returned the input of each hidden unit; a probability needs the sigmoid of it."),
+    (lambda v, W, b: np.exp(v @ W + b),
+     "exp(input) is not a probability (it can exceed 1): the sigmoid 1 / (1 + exp(-input)) is."),
+    (lambda v, W, b: _sigmoid(-(v @ W + b)),
+     "Sign error inside the sigmoid: p(h_j = 1 | v) = 1 / (1 + exp(-(b_j + v @ W[:, j]))); a "
+     "positive input must give a probability above 1/2."),
+    (lambda v, W, b: 1 / (1 + np.exp(v @ W + b)),
+     "Sign error inside the sigmoid: it is 1 / (1 + exp(-x)); yours gives p(h_j = 0 | v)."),
+    (lambda v, W, b: _softmax(v @ W + b),
+     "The hidden units of an RBM are independent given v, each a sigmoid of its own input; a "
+     "softmax would make them compete as if only one could be on."),
+    (lambda v, W, b: (_sigmoid(v @ W + b) > 0.5).astype(float),
+     "You returned 0/1 values (a thresholded or sampled state): return the probabilities themselves."),
+]
+
+
+@checker
+def check_hidden_probabilities(hidden_probabilities=...):
+    """Check ``hidden_probabilities(v, W, b)``: p(h_j = 1 | v) for a batch v of shape (k, m)."""
+    return grade_function(hidden_probabilities, _hidden_probabilities, _HIDDEN_CASES,
+                          title="hidden probabilities", signature="hidden_probabilities(v, W, b)",
+                          mistakes=_HIDDEN_MISTAKES)
+
+
+# --- the CD-1 weight gradient -------------------------------------------------------
+
+
+def _cd1_gradient(v0, v1, W, b):
+    n = len(v0)
+    return (v0.T @ _sigmoid(v0 @ W + b) - v1.T @ _sigmoid(v1 @ W + b)) / n
+
+
+def _cd1_case(label, k, m, n, seed):
+    rng = np.random.default_rng(seed)
+    v0 = (rng.random((k, m)) < 0.5).astype(float)
+    v1 = v0.copy()
+    flips = rng.random((k, m)) < 0.3
+    flips[0, 0] = True  # reconstructions differ from the data somewhere
+    v1[flips] = 1 - v1[flips]
+    W = np.round(rng.normal(size=(m, n)), 2)
+    b = np.round(rng.normal(size=n), 2)
+    return Case(label, v0, v1, W, b, batch_size=k)
+
+
+_CD1_CASES = [
+    _cd1_case("4 examples, 5 visible and 3 hidden units", 4, 5, 3, 6),
+    _cd1_case("6 examples, 4 visible and 4 hidden units", 6, 4, 4, 7),
+    _cd1_case("1 example, 3 visible and 2 hidden units", 1, 3, 2, 8),
+]
+
+_CD1_MISTAKES = [
+    (lambda v0, v1, W, b: (v1.T @ _sigmoid(v1 @ W + b) - v0.T @ _sigmoid(v0 @ W + b)) / len(v0),
+     "The phases are swapped: data term (positive phase, v0) minus model term (negative phase, "
+     "v1). We climb the log-likelihood, towards the data."),
+    (lambda v0, v1, W, b: (v0.T @ _sigmoid(v0 @ W + b) - v1.T @ _sigmoid(v1 @ W + b)),
+     "You summed over the batch: divide by the number of examples to get the average gradient."),
+    (lambda v0, v1, W, b: (v0.T @ _sigmoid(v0 @ W + b) - v1.T @ _sigmoid(v0 @ W + b)) / len(v0),
+     "The negative phase needs the hidden probabilities of the reconstruction, p(h | v1), not "
+     "those of the data."),
+    (lambda v0, v1, W, b: (v0.T @ _sigmoid(v0 @ W) - v1.T @ _sigmoid(v1 @ W)) / len(v0),
+     "The hidden bias is missing inside the sigmoid: p(h | v) = sigmoid(v @ W + b)."),
+    (lambda v0, v1, W, b: (v0.T @ (v0 @ W + b) - v1.T @ (v1 @ W + b)) / len(v0),
+     "Use the hidden probabilities sigmoid(v @ W + b), not the raw inputs v @ W + b."),
+    (lambda v0, v1, W, b: (v0 - v1).T @ _sigmoid(v0 @ W + b) / len(v0),
+     "You used p(h | v0) in both phases: the negative phase pairs v1 with p(h | v1)."),
+    (lambda v0, v1, W, b: v0.T @ _sigmoid(v0 @ W + b) / len(v0),
+     "That is only the data term (positive phase): subtract the model term v1.T @ p(h | v1) / k."),
+]
+
+
+@checker
+def check_cd1_gradient(cd1_gradient=...):
+    """Check ``cd1_gradient(v0, v1, W, b)``: the CD-1 estimate of d(average log-likelihood)/dW."""
+    return grade_function(cd1_gradient, _cd1_gradient, _CD1_CASES, title="CD-1 gradient",
+                          signature="cd1_gradient(v0, v1, W, b)", mistakes=_CD1_MISTAKES)
+
+
+# --- a conditional probability of a small Boltzmann machine -------------------------
+
+# The lesson's machine: E(s) = -s W s / 2 - c s with these values.
+LESSON_W = np.array([[0.0, 2.0, -1.0], [2.0, 0.0, 1.0], [-1.0, 1.0, 0.0]])
+LESSON_BIAS = np.array([0.5, -1.0, 0.0])
+
+
+@checker
+def check_conditional_probability(value=...):
+    """Check p(s_1 = 1 | s_2 = 1, s_3 = 1) for the lesson's three-unit machine (a number)."""
+    x = LESSON_W[0, 1] + LESSON_W[0, 2] + LESSON_BIAS[0]  # input of unit 1: 2 - 1 + 0.5
+    return grade_value(value, _sigmoid(x), title="conditional probability", mistakes=[
+        (_sigmoid(x / 2), "You halved the weights. The 1/2 in E = -s W s / 2 - c s goes away: "
+                          "each pair (i, j) appears twice in s W s, as W_ij and W_ji."),
+        (_sigmoid(x - LESSON_BIAS[0]), "The bias of unit 1 is missing from its input."),
+        (_sigmoid(-x), "Sign error: p(s_1 = 1 | rest) = sigmoid(+input); turning unit 1 on lowers "
+                       "the energy by its input."),
+        (np.exp(x), "exp(input) is the ratio p(s_1 = 1 | rest) / p(s_1 = 0 | rest); turn it into "
+                    "a probability: ratio / (1 + ratio)."),
+        (np.exp(-x), "That is a ratio of probabilities, and upside down: p(on) / p(off) = exp(input)."),
+        (x, "That is the input of unit 1 (the energy drop when it turns on); its probability is the "
+            "sigmoid of it."),
+        (_sigmoid(LESSON_W[0, 1] + LESSON_BIAS[0]), "Unit 3 is on too: add its weight W_13 to the input."),
+    ])

@@ -1,0 +1,76 @@
+"""Reference answers and typical wrong answers for dlmath.exercises.boltzmann_machines.
+
+Convention (see dlmath/exercises/__init__.py): CASES maps each check_* name to
+its "solution" (must pass) and "wrong" answers paired with a substring of the
+hint each must produce.
+"""
+
+import numpy as np
+
+
+def sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
+CASES = {
+    "check_energy": {
+        "solution": lambda v, h, W, a, b: -(v @ W @ h) - a @ v - b @ h,
+        "wrong": [
+            (lambda v, h, W, a, b: v @ W @ h + a @ v + b @ h, "Every sign is flipped"),
+            (lambda v, h, W, a, b: v @ W @ h - a @ v - b @ h, "interaction term has the wrong sign"),
+            (lambda v, h, W, a, b: -(v @ W @ h) - b @ h, "visible bias"),
+            (lambda v, h, W, a, b: -(v @ W @ h) - a @ v, "hidden bias"),
+            (lambda v, h, W, a, b: -(v @ W @ h), "Both bias terms"),
+            (lambda v, h, W, a, b: -0.5 * (v @ W @ h) - a @ v - b @ h, "No 1/2"),
+            (lambda v, h, W, a, b: -(h @ W @ v) - a @ v - b @ h, "one row per visible unit"),
+            (lambda v, h, W, a, b: -(v @ W.T @ h) - a @ v - b @ h, "one row per visible unit"),
+            (lambda v, h, W, a, b: -(v @ W @ h) - a @ h - b @ v, "swapped"),
+            (lambda v, h, W, a, b: -np.sum(np.outer(v, h) * W, axis=0) - a @ v - b @ h, "one number"),
+        ],
+    },
+    "check_hidden_probabilities": {
+        "solution": lambda v, W, b: 1 / (1 + np.exp(-(v @ W + b))),
+        "wrong": [
+            (lambda v, W, b: sigmoid(v @ W.T + b), "no transpose"),
+            (lambda v, W, b: sigmoid(v @ W), "bias b is missing"),
+            (lambda v, W, b: v @ W + b, "sigmoid of it"),
+            (lambda v, W, b: np.exp(v @ W + b), "not a probability"),
+            (lambda v, W, b: sigmoid(-(v @ W + b)), "Sign error"),
+            (lambda v, W, b: 1 / (1 + np.exp(v @ W + b)), "Sign error"),
+            (lambda v, W, b: np.exp(v @ W + b) / np.exp(v @ W + b).sum(axis=1, keepdims=True),
+             "independent given v"),
+            (lambda v, W, b: np.round(sigmoid(v @ W + b)), "0/1 values"),
+            (lambda v, W, b: sigmoid(v @ W + b).T, "transpose"),
+        ],
+    },
+    "check_cd1_gradient": {
+        "solution": lambda v0, v1, W, b: (v0.T @ sigmoid(v0 @ W + b)
+                                          - v1.T @ sigmoid(v1 @ W + b)) / len(v0),
+        "wrong": [
+            (lambda v0, v1, W, b: (v1.T @ sigmoid(v1 @ W + b) - v0.T @ sigmoid(v0 @ W + b)) / len(v0),
+             "phases are swapped"),
+            (lambda v0, v1, W, b: v0.T @ sigmoid(v0 @ W + b) - v1.T @ sigmoid(v1 @ W + b),
+             "summed over the batch"),
+            (lambda v0, v1, W, b: (v0.T @ sigmoid(v0 @ W + b) - v1.T @ sigmoid(v0 @ W + b)) / len(v0),
+             "reconstruction"),
+            (lambda v0, v1, W, b: (v0.T @ sigmoid(v0 @ W) - v1.T @ sigmoid(v1 @ W)) / len(v0),
+             "hidden bias is missing"),
+            (lambda v0, v1, W, b: (v0.T @ (v0 @ W + b) - v1.T @ (v1 @ W + b)) / len(v0),
+             "not the raw inputs"),
+            (lambda v0, v1, W, b: v0.T @ sigmoid(v0 @ W + b) / len(v0), "only the data term"),
+            (lambda v0, v1, W, b: (sigmoid(v0 @ W + b).T @ v0 - sigmoid(v1 @ W + b).T @ v1) / len(v0),
+             "transpose"),
+        ],
+    },
+    "check_conditional_probability": {
+        "solution": 1 / (1 + np.exp(-1.5)),
+        "wrong": [
+            (1 / (1 + np.exp(-0.75)), "halved the weights"),
+            (1 / (1 + np.exp(-1.0)), "bias of unit 1"),
+            (1 / (1 + np.exp(1.5)), "Sign error"),
+            (np.exp(1.5), "ratio"),
+            (1.5, "sigmoid of it"),
+            (1 / (1 + np.exp(-2.5)), "Unit 3 is on"),
+        ],
+    },
+}
