@@ -237,15 +237,20 @@ def gibbs_chains(W, a, b, v_start, steps, T=1.0, seed=0):
     return np.array(frames)
 
 
-def mosaic(v, size=3, columns=8, gap=1):
-    """Tile the rows of v (each a size x size grid) into one image, NaN in the gaps."""
+def mosaic(v, size=3, columns=4, scale=4):
+    """Tile the rows of v (each a size x size grid) into one image, NaN in the one-pixel gaps.
+
+    Each grid cell becomes scale x scale pixels, so the gaps stay thin.
+    """
     k = len(v)
     rows = int(np.ceil(k / columns))
-    cell = size + gap
-    image = np.full((rows * cell - gap, columns * cell - gap), np.nan)
+    side = size * scale
+    cell = side + 1
+    image = np.full((rows * cell - 1, columns * cell - 1), np.nan)
+    block = np.ones((scale, scale))
     for i, pattern in enumerate(np.asarray(v, dtype=float)):
         r, c = divmod(i, columns)
-        image[r * cell:r * cell + size, c * cell:c * cell + size] = pattern.reshape(size, size)
+        image[r * cell:r * cell + side, c * cell:c * cell + side] = np.kron(pattern.reshape(size, size), block)
     return image
 
 
@@ -260,13 +265,12 @@ def _noise_start(size=3, seed=1):
     return (rng.random((N_CHAINS, size * size)) < 0.5).astype(float)
 
 
-def _sample_figure(width=5.6, height=2.9, dpi=80):
+def _sample_figure(width=3.6, height=3.9, dpi=80):
     import matplotlib.colors as mcolors
 
     fig, ax = new_figure(width=width, height=height, dpi=dpi,
-                         margins={"left": 0.02, "right": 0.98, "bottom": 0.03, "top": 0.8})
-    cmap = mcolors.ListedColormap(["white", "black"])
-    cmap.set_bad("#d8e4f0")
+                         margins={"left": 0.03, "right": 0.97, "bottom": 0.02, "top": 0.9})
+    cmap = mcolors.ListedColormap(["white", "black"]).with_extremes(bad="#3b75af")
     image = ax.imshow(mosaic(_noise_start()), cmap=cmap, vmin=0, vmax=1, interpolation="nearest")
     ax.set_xticks([])
     ax.set_yticks([])
@@ -278,8 +282,7 @@ def _sample_figure(width=5.6, height=2.9, dpi=80):
 
 def _caption(frames, step, T):
     valid = int(is_bars_or_stripes(frames[step]).sum())
-    return (f"temperature {T:.2g}, after {step} Gibbs steps:\n"
-            f"{valid} of {N_CHAINS} chains show a bars-or-stripes pattern")
+    return f"T = {T:.2g}, step {step}: {valid}/{N_CHAINS} bars or stripes"
 
 
 def rbm_sampling_demo():
@@ -310,7 +313,7 @@ def rbm_gibbs_animation(steps=20, temperature=1.0):
     """Kernel-free: 16 Gibbs chains of the trained RBM turning noise into bars and stripes."""
     W, a, b, _ = trained_rbm()
     frames = gibbs_chains(W, a, b, _noise_start(), steps, T=temperature, seed=2)
-    fig, image, title = _sample_figure(width=5.0, height=2.6, dpi=72)
+    fig, image, title = _sample_figure(width=3.6, height=3.9, dpi=72)
 
     def update(step):
         image.set_data(mosaic(frames[step]))
