@@ -217,7 +217,7 @@ def mlp_demo():
     return live.widget
 
 
-ANIMATION_EPOCHS = (0, 5, 10, 20, 30, 40, 50, 60, 80, 100, 120, 150, 200, 250, 300)
+ANIMATION_EPOCHS = (0, 10, 20, 30, 40, 50, 60, 80, 100, 150, 200, 300)
 
 
 def mlp_animation(dataset_name="moons", hidden_units=8, epochs=ANIMATION_EPOCHS):
