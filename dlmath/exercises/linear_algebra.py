@@ -1,0 +1,165 @@
+"""Checkers for the linear algebra lesson.
+
+* ``check_layer(layer)``: ``layer(X, W, b)`` returns the outputs of a dense
+  layer, ``X @ W + b``, for a batch ``X`` of shape (n, d) (rows are examples),
+  weights ``W`` of shape (d, h) and a bias ``b`` of shape (h,).
+* ``check_matmul_shape(shape)``: with ``X`` of shape (32, 784), ``W1`` (784, 128),
+  ``b1`` (128,) and ``W2`` (128, 10), the shape of ``(X @ W1 + b1) @ W2``, as a tuple.
+* ``check_cosine_similarity(cosine_similarity)``: ``cosine_similarity(u, v)``
+  returns ``u . v / (|u| |v|)`` for two 1-d arrays.
+"""
+
+import numpy as np
+
+from .checking import Case, checker, grade_function, is_unattempted, not_attempted
+from .feedback import CORRECT, INCORRECT, Feedback, format_value
+
+# --- a dense layer -------------------------------------------------------------
+
+
+def _layer(X, W, b):
+    return X @ W + b
+
+
+def _layer_case(label, n, d, h, seed):
+    rng = np.random.default_rng(seed)
+    X = np.round(rng.normal(size=(n, d)), 2)
+    W = np.round(rng.normal(size=(d, h)), 2)
+    b = np.round(rng.normal(size=h), 2)
+    return Case(label, X, W, b)
+
+
+_LAYER_CASES = [
+    _layer_case("4 examples, 3 features, 2 outputs", 4, 3, 2, 0),
+    _layer_case("3 examples, 3 features, 3 outputs (square W)", 3, 3, 3, 1),
+    _layer_case("1 example, 5 features, 4 outputs", 1, 5, 4, 2),
+]
+
+_LAYER_MISTAKES = [
+    (lambda X, W, b: X @ W,
+     "The bias is missing: add b to every row of X @ W (broadcasting does it for you: X @ W + b)."),
+    (lambda X, W, b: X @ W.T + b,
+     "W has shape (d, h), inputs by outputs, so X (n, d) multiplies it directly: X @ W, without .T."),
+    (lambda X, W, b: X @ W + b[:, None],
+     "The bias was broadcast along the wrong axis: b[:, None] has shape (h, 1) and is added down the "
+     "columns. b has one entry per output unit (column), so add it as it is: X @ W + b."),
+    (lambda X, W, b: W @ X + b,
+     "The order of the product: rows of X are examples, so the layer is X @ W (n, d) @ (d, h), not W @ X."),
+    (lambda X, W, b: X * W + b,
+     "`*` multiplies entry by entry; a layer needs the matrix product `@`: X @ W + b."),
+    (lambda X, W, b: (X @ W + b).T,
+     "You returned the transpose: the result should have one row per example, shape (n, h)."),
+    (lambda X, W, b: X @ W - b,
+     "Sign: add the bias, do not subtract it: X @ W + b."),
+    (lambda X, W, b: X @ W + b.sum(),
+     "Each output unit has its own bias: add the vector b, not its sum."),
+]
+
+
+@checker
+def check_layer(layer=...):
+    """Check ``layer(X, W, b)``: a dense layer on a batch, ``X @ W + b``, shape (n, h)."""
+    return grade_function(layer, _layer, _LAYER_CASES, title="dense layer", signature="layer(X, W, b)",
+                          mistakes=_LAYER_MISTAKES)
+
+
+# --- predict the shape of a product ----------------------------------------------
+
+_EXPECTED_SHAPE = (32, 10)
+_SHAPE_MISTAKES = {
+    (10, 32): "Rows are examples: X has 32 rows, and each matrix product keeps the rows of its left "
+              "factor. The result has one row per example.",
+    (32, 128): "That is the shape of the hidden layer X @ W1 + b1. It is then multiplied by W2.",
+    (784, 10): "(784, 10) would be W1 @ W2. X comes first: (32, 784) @ (784, 128) keeps the 32 rows.",
+    (32, 784): "That is X itself. Each product (n, k) @ (k, m) gives (n, m): the inner k disappears.",
+    (128, 10): "That is W2's shape. The product (n, k) @ (k, m) takes its rows from the left factor.",
+    (32, 128, 10): "A matrix product of 2-d arrays is 2-d: (n, k) @ (k, m) gives (n, m); the inner "
+                   "dimension k disappears.",
+    (32, 784, 128, 10): "The inner dimensions disappear: (n, k) @ (k, m) gives (n, m).",
+}
+
+
+def _as_shape(value):
+    """The learner's answer as a tuple of ints, or None."""
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        return (int(value),)
+    if not isinstance(value, (tuple, list)):
+        return None
+    shape = []
+    for item in value:
+        if isinstance(item, bool) or not isinstance(item, (int, float, np.integer, np.floating)):
+            return None
+        if not float(item).is_integer():
+            return None
+        shape.append(int(item))
+    return tuple(shape)
+
+
+@checker
+def check_matmul_shape(shape=...):
+    """Check the shape of ``(X @ W1 + b1) @ W2`` for X (32, 784), W1 (784, 128), b1 (128,), W2 (128, 10).
+
+    Give a tuple such as ``(3, 4)``.
+    """
+    title = "shape of a product"
+    if is_unattempted(shape):
+        return not_attempted(title)
+    answer = _as_shape(shape)
+    if answer is None:
+        return Feedback(INCORRECT, title, f"This check expects a shape, a tuple of whole numbers such as "
+                        f"(3, 4), but received {format_value(shape)}.")
+    if answer == _EXPECTED_SHAPE:
+        return Feedback(CORRECT, title, "That is right. Well done!")
+    hint = _SHAPE_MISTAKES.get(answer)
+    if hint is None:
+        if len(answer) == 1:
+            hint = "The product of two matrices is a matrix: give two numbers, (rows, columns)."
+        elif len(answer) != 2:
+            hint = "A matrix product of 2-d arrays is 2-d: give two numbers, (rows, columns)."
+        else:
+            hint = ("Work from left to right: (n, k) @ (k, m) gives (n, m), and adding b1 (shape (128,)) "
+                    "keeps the shape.")
+    return Feedback(INCORRECT, title, "Not quite: this is not the expected shape.",
+                    details=[("received", str(answer))], hint=hint)
+
+
+# --- cosine similarity ----------------------------------------------------------
+
+
+def _cosine(u, v):
+    return u @ v / (np.linalg.norm(u) * np.linalg.norm(v))
+
+
+_COSINE_CASES = [
+    Case("u = (3, 4), v = (5, -1)", np.array([3.0, 4.0]), np.array([5.0, -1.0])),
+    Case("two 4-vectors of different lengths", np.array([1.0, -2.0, 0.5, 3.0]), np.array([2.0, 0.0, -1.0, 4.0])),
+    Case("opposite-ish 3-vectors", np.array([1.0, 2.0, -1.0]), np.array([-3.0, -5.0, 4.0])),
+]
+
+_COSINE_MISTAKES = [
+    (lambda u, v: u @ v,
+     "That is the plain dot product. Divide by both lengths, |u| |v|, so that only the angle counts."),
+    (lambda u, v: u @ v / np.linalg.norm(u),
+     "Divide by both lengths: |u| * |v|, not only |u|."),
+    (lambda u, v: u @ v / np.linalg.norm(v),
+     "Divide by both lengths: |u| * |v|, not only |v|."),
+    (lambda u, v: u @ v / (u @ u * (v @ v)),
+     "You divided by the squared lengths u . u and v . v; the length is the square root: np.linalg.norm."),
+    (lambda u, v: u @ v / (np.abs(u).sum() * np.abs(v).sum()),
+     "np.abs(u).sum() is the L1 norm. The cosine uses the Euclidean length sqrt(u . u), np.linalg.norm(u)."),
+    (lambda u, v: np.arccos(np.clip(u @ v / (np.linalg.norm(u) * np.linalg.norm(v)), -1, 1)),
+     "You returned the angle itself (in radians); the exercise asks for its cosine, without np.arccos."),
+    (lambda u, v: u @ v / np.linalg.norm(u * v),
+     "|u * v| is the length of the element-wise product, not |u| |v|: take the two norms separately."),
+    (lambda u, v: np.linalg.norm(u - v),
+     "That is the distance |u - v|. The cosine similarity is u . v / (|u| |v|)."),
+]
+
+
+@checker
+def check_cosine_similarity(cosine_similarity=...):
+    """Check ``cosine_similarity(u, v)``: the cosine of the angle between two vectors."""
+    return grade_function(cosine_similarity, _cosine, _COSINE_CASES, title="cosine similarity",
+                          signature="cosine_similarity(u, v)", mistakes=_COSINE_MISTAKES)
