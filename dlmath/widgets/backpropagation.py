@@ -24,7 +24,7 @@ import dlmath as dm
 from .computational_graphs import GRADIENT, GraphFigure, _short, graph_and_text_figure
 from .figure import LiveFigure, animation
 
-PARAMETERS = {"w": 0.8, "b": -0.3, "lam": 0.1}
+PARAMETERS = {"w": 0.6, "b": -0.3, "lam": 0.1}
 INPUTS = {"x": 1.5, "t": 1.0}
 POSITIONS = {  # (column, row), a hand-tidied layered layout
     "w": (0, 1.6), "x": (0, 0.4), "m": (1, 1.0), "b": (1, -0.2), "s": (2, 0.5), "z": (3, 0.5),
