@@ -3,8 +3,9 @@
 * ``perceptron(X, y, epochs)``: Rosenblatt's rule in plain NumPy, visiting the
   points in order; returns every update (weights, bias, which point, which
   epoch) and the number of mistakes in each epoch.
-* ``margin(X, y)``: the margin of a good separating direction (found by
-  scanning unit vectors), used to evaluate the convergence bound (R / gamma)^2.
+* ``best_separator(X, y)`` and ``margin(X, y)``: a good separating direction
+  (found by scanning unit vectors) and its margin, to evaluate the convergence
+  bound (R / gamma)^2.
 * ``boundary_demo()``: live widget. Turn the weight vector (angle), stretch it
   (length) and shift the line (bias); the background shows the probability of
   "blue", the right panel the mean cross-entropy as the angle varies.
@@ -67,19 +68,21 @@ class PerceptronRun:
 def perceptron(X, y, epochs=100, w=None, b=0.0):
     """Rosenblatt's rule: for each point in turn, if it is on the wrong side, move the line.
 
-    Labels ``y`` are 0/1; the rule uses t = 2y - 1 (-1 or +1): a point is a
-    mistake when t (w . x + b) <= 0, and then w += t x, b += t. Stops after
-    the first epoch without a mistake (or after ``epochs`` passes).
+    Labels ``y`` are 0/1 and the prediction is 1 where w . x + b > 0 (a point
+    exactly on the line counts as class 0). After a mistake, with t = 2y - 1
+    (-1 or +1): w += t x, b += t, which is the same as w += (y - prediction) x.
+    Stops after the first epoch without a mistake (or after ``epochs`` passes).
     """
     X = np.asarray(X, dtype=float)
-    t = 2 * np.asarray(y) - 1
+    y = np.asarray(y)
+    t = 2 * y - 1
     w = np.zeros(X.shape[1]) if w is None else np.array(w, dtype=float)
     b = float(b)
     run = PerceptronRun([w.copy()], [b])
     for epoch in range(epochs):
         mistakes = 0
         for i, (x, ti) in enumerate(zip(X, t)):
-            if ti * (x @ w + b) <= 0:
+            if (x @ w + b > 0) != (y[i] == 1):
                 w = w + ti * x
                 b = b + ti
                 mistakes += 1
@@ -93,12 +96,13 @@ def perceptron(X, y, epochs=100, w=None, b=0.0):
     return run
 
 
-def margin(X, y, resolution=181):
-    """(gamma, R) for the points with a constant 1 appended (the bias as a third weight).
+def best_separator(X, y, resolution=181):
+    """(u, gamma, R) for the points with a constant 1 appended (the bias as a third weight).
 
-    gamma is the margin min_i t_i (u . [x_i, 1]) of the best unit vector u among
-    ``resolution`` x 2 ``resolution`` directions on the sphere: a true margin of a
-    true separator, so (R / gamma)^2 is a valid bound (gamma <= 0: not separable).
+    ``u`` is the unit vector with the largest margin gamma = min_i t_i (u . [x_i, 1])
+    among ``resolution`` x 2 ``resolution`` directions spread over the sphere. It is a
+    true separator with a true margin, so (R / gamma)^2 is a valid bound (only perhaps
+    not the tightest one); gamma <= 0 means no direction found separates the data.
     R is the largest length of a point [x_i, 1].
     """
     X = np.asarray(X, dtype=float)
@@ -109,7 +113,14 @@ def margin(X, y, resolution=181):
     U = np.stack([np.sin(theta) * np.cos(phi), np.sin(theta) * np.sin(phi), np.cos(theta)],
                  axis=-1).reshape(-1, 3)
     margins = (t[:, None] * (Xa @ U.T)).min(axis=0)
-    return float(margins.max()), float(np.linalg.norm(Xa, axis=1).max())
+    best = int(np.argmax(margins))
+    return U[best], float(margins[best]), float(np.linalg.norm(Xa, axis=1).max())
+
+
+def margin(X, y, resolution=181):
+    """(gamma, R): the margin of ``best_separator`` and the largest length of a point [x_i, 1]."""
+    _, gamma, R = best_separator(X, y, resolution)
+    return gamma, R
 
 
 def line_points(w, b, box=BOX):
@@ -211,7 +222,7 @@ def perceptron_animation(frames=24):
     X, y = clouds()
     X = X + SHIFT
     run = perceptron(X, y)
-    box = (-3.0, 8.0, -4.0, 6.0)
+    box = (-3.0, 8.0, -5.0, 6.0)
     fig, ax = new_figure(width=4.6, height=3.9, dpi=72,
                          margins={"left": 0.12, "right": 0.97, "bottom": 0.12, "top": 0.88})
     _scatter(ax, X, y, size=12)
