@@ -57,7 +57,7 @@ def _axes(width=8.0, height=3.3, dpi=80):
     ax.text(k - 0.5, 1 / k + 0.02, "uniform 1/K", ha="right", va="bottom", fontsize=8, color="0.3")
     ax.set_xticks(range(k))
     ax.set_xticklabels(CLASSES)
-    ax.set_ylim(0, 1.05)
+    ax.set_ylim(0, 1.13)
     ax.set_xlabel("class")
     ax.set_ylabel("probability p_i")
     labels = [ax.text(i, 0, "", ha="center", va="bottom", fontsize=8) for i in range(k)]
