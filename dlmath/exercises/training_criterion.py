@@ -1,0 +1,145 @@
+"""Checkers for the training-criterion lesson.
+
+* ``check_cross_entropy(cross_entropy)``: ``cross_entropy(p, y)`` returns the
+  mean binary cross-entropy ``-mean(y log p + (1 - y) log(1 - p))`` of
+  predicted probabilities ``p`` (of class 1) and labels ``y`` (0 or 1).
+* ``check_stable_log_sum_exp(log_sum_exp)``: ``log_sum_exp(Z)`` returns
+  ``log(sum(exp(Z), axis=-1))`` for every row of ``Z``, without overflow or
+  underflow, even for logits in the thousands.
+* ``check_cross_entropy_value(value)``: the cross-entropy of one example,
+  a blue point (y = 1) given probability 0.2 of being blue.
+"""
+
+import numpy as np
+
+from .checking import Case, checker, grade_function, grade_value
+
+# --- mean binary cross-entropy ------------------------------------------------------
+
+
+def _cross_entropy(p, y):
+    return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+
+
+_CE_CASES = [
+    Case("4 examples", np.array([0.9, 0.2, 0.6, 0.3]), np.array([1.0, 0.0, 1.0, 1.0]), batch_size=4),
+    Case("5 examples, some confidently wrong", np.array([0.99, 0.05, 0.5, 0.8, 0.01]),
+         np.array([0.0, 0.0, 1.0, 1.0, 1.0]), batch_size=5),
+    Case("3 examples, all red", np.array([0.1, 0.4, 0.7]), np.array([0.0, 0.0, 0.0]), batch_size=3),
+]
+
+_CE_MISTAKES = [
+    (lambda p, y: -np.mean(y * np.log(1 - p) + (1 - y) * np.log(p)),
+     "The logs are swapped: a label y = 1 should be scored with log p (the probability of class 1), "
+     "a label 0 with log(1 - p)."),
+    (lambda p, y: -np.mean(y * np.log(p)),
+     "Only the examples with y = 1 count in your loss: add (1 - y) * log(1 - p) for the red ones."),
+    (lambda p, y: -np.mean((1 - y) * np.log(1 - p)),
+     "Only the examples with y = 0 count in your loss: add y * log(p) for the blue ones."),
+    (lambda p, y: -np.sum(y * np.log(p) + (1 - y) * np.log(1 - p)),
+     "You summed over the examples; the loss is their mean (divide by the number of examples)."),
+    (lambda p, y: np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)),
+     "Sign error: log of a probability is negative, so the cross-entropy has a minus sign in front "
+     "to make it positive."),
+    (lambda p, y: -np.mean(y * np.log10(p) + (1 - y) * np.log10(1 - p)),
+     "You used log10; cross-entropy uses the natural logarithm, np.log."),
+    (lambda p, y: -np.mean(y * np.log2(p) + (1 - y) * np.log2(1 - p)),
+     "You used log2 (bits); the course uses the natural logarithm, np.log (nats)."),
+    (lambda p, y: np.mean((p - y) ** 2),
+     "That is the squared error; the cross-entropy is -mean(y log p + (1 - y) log(1 - p))."),
+    (lambda p, y: -np.mean(y * np.log(p) + (1 - y) * np.log(p)),
+     "For red examples (y = 0) use the probability of red, 1 - p: the second term is "
+     "(1 - y) * log(1 - p)."),
+    (lambda p, y: -np.mean(np.log(p * y + (1 - p) * (1 - y)) * y),
+     "Both kinds of example count: do not multiply the whole log by y."),
+]
+
+
+@checker
+def check_cross_entropy(cross_entropy=...):
+    """Check ``cross_entropy(p, y)``: ``-mean(y log p + (1 - y) log(1 - p))``.
+
+    ``p`` holds the predicted probabilities of class 1 (shape (n,)), ``y`` the
+    labels 0 or 1 (shape (n,)); the result is one number.
+    """
+    return grade_function(cross_entropy, _cross_entropy, _CE_CASES, title="cross-entropy",
+                          signature="cross_entropy(p, y)", mistakes=_CE_MISTAKES)
+
+
+# --- stable log-sum-exp ----------------------------------------------------------------
+
+
+def _log_sum_exp(Z):
+    m = np.max(Z, axis=-1, keepdims=True)
+    return (m + np.log(np.sum(np.exp(Z - m), axis=-1, keepdims=True)))[..., 0]
+
+
+_LSE_CASES = [
+    Case("2 rows of small logits", np.array([[1.0, 2.0, 3.0], [0.5, -0.5, 0.0]])),
+    Case("large logits: [1000, 1001] and [-5, 800]", np.array([[1000.0, 1001.0], [-5.0, 800.0]])),
+    Case("very negative logits: [-1000, -1001]", np.array([[-1000.0, -1001.0], [-2000.0, -1999.0]])),
+    Case("rows on very different scales", np.array([[3000.0, 2999.0, 0.0], [-3000.0, -3001.0, -2999.0],
+                                                    [0.1, 0.2, 0.3]])),
+]
+
+
+def _naive(Z):
+    return np.log(np.sum(np.exp(Z), axis=-1))
+
+
+def _global_max(Z):
+    m = np.max(Z)
+    return m + np.log(np.sum(np.exp(Z - m), axis=-1))
+
+
+_LSE_MISTAKES = [
+    (_naive,
+     "np.exp overflows to inf for logits above about 709 and underflows to 0 below about -745, so "
+     "the log gives inf or -inf. Subtract each row's maximum m first: "
+     "log sum exp(z) = m + log sum exp(z - m)."),
+    (lambda Z: np.log(np.sum(np.exp(Z - np.max(Z, axis=-1, keepdims=True)), axis=-1)),
+     "You subtracted the maximum inside the exponential but did not add it back outside the log: "
+     "log sum exp(z) = m + log sum exp(z - m)."),
+    (_global_max,
+     "You subtracted one maximum for the whole array; rows on very different scales then underflow. "
+     "Use each row's own maximum: np.max(Z, axis=-1, keepdims=True)."),
+    (lambda Z: np.max(Z, axis=-1),
+     "The maximum alone is only an approximation of log-sum-exp (it ignores the other terms): add "
+     "log sum exp(z - m) to it."),
+    (lambda Z: np.log(np.sum(np.exp(Z - np.min(Z, axis=-1, keepdims=True)), axis=-1))
+     + np.min(Z, axis=-1),
+     "Subtract the maximum, not the minimum: after subtracting the minimum the other entries are "
+     "still large and positive, and exp overflows."),
+    (lambda Z: (np.max(Z, axis=-1, keepdims=True) + np.log(np.sum(np.exp(Z - np.max(Z, axis=-1, keepdims=True)),
+                                                                    axis=-1, keepdims=True))),
+     "Right numbers, but keep one number per row: return shape (n,), e.g. drop keepdims in the "
+     "last step or index [:, 0]."),
+]
+
+
+@checker
+def check_stable_log_sum_exp(log_sum_exp=...):
+    """Check ``log_sum_exp(Z)``: ``log(sum(exp(Z), axis=-1))`` for every row, computed stably.
+
+    ``Z`` has shape (n, k) (n rows of k logits); the result has shape (n,) and
+    must be finite even for logits like 1000 or -1000.
+    """
+    return grade_function(log_sum_exp, _log_sum_exp, _LSE_CASES, title="stable log-sum-exp",
+                          signature="log_sum_exp(Z)", mistakes=_LSE_MISTAKES, rtol=1e-9)
+
+
+# --- one cross-entropy by hand -----------------------------------------------------------
+
+
+@checker
+def check_cross_entropy_value(value=...):
+    """Check the cross-entropy of one blue point (y = 1) given probability 0.2 of being blue."""
+    return grade_value(value, -np.log(0.2), title="cross-entropy of one example", mistakes=[
+        (-np.log(0.8), "You scored the probability of red, 1 - p; a blue point is scored by "
+                       "-log p with p = 0.2."),
+        (np.log(0.2), "Sign error: log 0.2 is negative; the loss is -log p."),
+        (-np.log10(0.2), "Use the natural logarithm (np.log), not log10."),
+        (-np.log2(0.2), "Use the natural logarithm (np.log), not log2."),
+        (0.8, "0.8 = 1 - p is the error in probability; the cross-entropy is -log p."),
+        (0.64, "0.64 = (1 - p)^2 is the squared error; the cross-entropy is -log p."),
+    ])

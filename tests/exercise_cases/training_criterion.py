@@ -1,0 +1,57 @@
+"""Reference answers and typical wrong answers for dlmath.exercises.training_criterion.
+
+Convention (see dlmath/exercises/__init__.py): CASES maps each check_* name to
+its "solution" (must pass) and "wrong" answers paired with a substring of the
+hint each must produce.
+"""
+
+import numpy as np
+
+
+def _log_sum_exp(Z):
+    m = Z.max(axis=-1, keepdims=True)
+    return m[:, 0] + np.log(np.exp(Z - m).sum(axis=-1))
+
+
+def _naive(Z):
+    return np.log(np.exp(Z).sum(axis=-1))
+
+
+CASES = {
+    "check_cross_entropy": {
+        "solution": lambda p, y: -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)),
+        "wrong": [
+            (lambda p, y: -np.mean(y * np.log(1 - p) + (1 - y) * np.log(p)), "logs are swapped"),
+            (lambda p, y: -np.mean(y * np.log(p)), "Only the examples with y = 1"),
+            (lambda p, y: -np.mean((1 - y) * np.log(1 - p)), "Only the examples with y = 0"),
+            (lambda p, y: -np.sum(y * np.log(p) + (1 - y) * np.log(1 - p)), "summed"),
+            (lambda p, y: np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)), "Sign error"),
+            (lambda p, y: -np.mean(y * np.log10(p) + (1 - y) * np.log10(1 - p)), "log10"),
+            (lambda p, y: np.mean((p - y) ** 2), "squared error"),
+            (lambda p, y: -np.mean(y * np.log(p) + (1 - y) * np.log(p)), "probability of red"),
+            (lambda p: p, "callable as cross_entropy(p, y)"),
+        ],
+    },
+    "check_stable_log_sum_exp": {
+        "solution": _log_sum_exp,
+        "wrong": [
+            (_naive, "overflows"),
+            (lambda Z: np.log(np.exp(Z - Z.max(axis=-1, keepdims=True)).sum(axis=-1)), "add it back"),
+            (lambda Z: Z.max() + np.log(np.exp(Z - Z.max()).sum(axis=-1)), "each row's own maximum"),
+            (lambda Z: Z.max(axis=-1), "only an approximation"),
+            (lambda Z: Z.min(axis=-1) + np.log(np.exp(Z - Z.min(axis=-1, keepdims=True)).sum(axis=-1)),
+             "not the minimum"),
+            (lambda Z: _log_sum_exp(Z)[:, None], "one number per row"),
+            (lambda Z: np.log(np.exp(Z).sum()), "single number"),
+        ],
+    },
+    "check_cross_entropy_value": {
+        "solution": 1.6094379124341003,
+        "wrong": [
+            (0.2231435513142097, "probability of red"),
+            (-1.6094379124341003, "Sign error"),
+            (0.6989700043360187, "log10"),
+            (0.64, "squared error"),
+        ],
+    },
+}
