@@ -125,6 +125,8 @@ def matrix_animation(target=TARGET, frames=21):
     fig, ax = new_figure(width=4.2, height=4.2, dpi=72, margins={"left": 0.1, "right": 0.97, "bottom": 0.07,
                                                                   "top": 0.92})
     artists = _setup(ax)
+    ax.set_xticks([-2, 0, 2])  # few labels: every frame redraws them
+    ax.set_yticks([-2, 0, 2])
     target = np.asarray(target, dtype=float)
     title = ax.set_title("", fontsize=9)
 
