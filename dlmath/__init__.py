@@ -3,7 +3,9 @@
 Reading order: ``graph`` (nodes and graphs), ``ops`` (each operation's
 forward and gradient rule), ``losses``, ``session`` (running a graph),
 ``backprop`` (gradients), ``train`` (optimizers), ``check`` (gradient
-checking), ``errors``.
+checking), ``errors``. Around the engine: ``data`` (small seeded datasets),
+``draw`` (pictures of a graph with its values and gradients), and for the
+lessons ``widgets`` (slider demos) and ``exercises`` (answer checkers, quizzes).
 
     import dlmath as dm
     x = dm.placeholder(name="x")
@@ -13,7 +15,7 @@ checking), ``errors``.
     dm.Session().run([train_op, loss], feed_dict={x: [[1, 2]]})
 """
 
-from . import errors, ops, losses, train
+from . import data, errors, ops, losses, train
 from .errors import (DlmathError, FeedError, GradientError, GraphError,
                      NumericError, OpError, ShapeError)
 from .graph import (Constant, Graph, Node, Operation, Placeholder, Update,
@@ -28,3 +30,4 @@ from .backprop import (compute_gradients, gradient_override, gradients,
                        register_gradient, reset_gradient, unbroadcast)
 from .check import check_gradients
 from .train import (AdamOptimizer, GradientDescentOptimizer, MomentumOptimizer)
+from .draw import draw_graph
