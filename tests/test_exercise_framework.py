@@ -152,3 +152,14 @@ def test_any_returned_array_gives_feedback(array):
     fb = grade(lambda x: array)
     assert isinstance(fb, Feedback)
     repr(fb), fb._repr_html_()
+
+
+def test_a_known_wrong_answer_that_gives_nan_gets_its_own_hint():
+    import numpy as np
+    from dlmath.exercises import Case, grade_function
+
+    feedback = grade_function(
+        lambda p: np.array([np.nan]), lambda p: np.array([0.0]), [Case("p = 0", np.array([0.0]))],
+        title="entropy", mistakes=[(lambda p: np.array([np.nan]), "0 log 0 is taken to be 0")],
+    )
+    assert not feedback.passed and "0 log 0 is taken to be 0" in repr(feedback)

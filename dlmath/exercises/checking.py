@@ -178,7 +178,7 @@ def _mutates_inputs(fn, args):
         except Exception:
             return False
     for before, after in zip(args, copies):
-        if isinstance(before, np.ndarray) and not close(before, after, 0, 0):
+        if isinstance(before, np.ndarray) and not close(before, after, 0, 0, equal_nan=True):
             return True
     return False
 
@@ -201,7 +201,7 @@ def _known_mistake(received, args, mistakes, rtol, atol):
                 candidate = wrong(*copy.deepcopy(args)) if callable(wrong) else wrong
             except Exception:
                 continue
-        if close(received, candidate, rtol, atol):
+        if close(received, candidate, rtol, atol, equal_nan=True):
             return hint
     return None
 

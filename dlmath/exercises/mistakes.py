@@ -12,8 +12,12 @@ from __future__ import annotations
 import numpy as np
 
 
-def close(a, b, rtol=1e-6, atol=1e-9) -> bool:
-    """True when a and b have the same shape and numerically equal entries."""
+def close(a, b, rtol=1e-6, atol=1e-9, equal_nan=False) -> bool:
+    """True when a and b have the same shape and numerically equal entries.
+
+    ``equal_nan`` lets a NaN match a NaN: used to recognise a known wrong answer that
+    produces NaN (like 0 * log 0), never to accept an answer as correct.
+    """
     try:
         a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     except (TypeError, ValueError):
@@ -21,7 +25,7 @@ def close(a, b, rtol=1e-6, atol=1e-9) -> bool:
     if a.shape != b.shape:
         return False
     with np.errstate(all="ignore"):
-        return bool(np.allclose(a, b, rtol=rtol, atol=atol))
+        return bool(np.allclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan))
 
 
 def shape_hint(received: np.ndarray, expected: np.ndarray, reveal: bool = True):
