@@ -8,6 +8,9 @@
 * ``check_largest_stable_learning_rate(value)``: for the loss
   ``f(w) = w @ A @ w / 2`` with ``A = [[3, 1], [1, 3]]``, the learning rate
   above which gradient descent diverges.
+* ``check_momentum_step(momentum_step)``: ``momentum_step(w, v, grad,
+  learning_rate, momentum)`` returns ``(w, v)`` after one step of gradient
+  descent with momentum, the rule of ``dm.train.MomentumOptimizer``.
 """
 
 import numpy as np
@@ -115,3 +118,74 @@ def check_largest_stable_learning_rate(value=...):
         (2 / 3, "3 is a diagonal entry of A, not a curvature: use the eigenvalues of A."),
         (2 / 6, "The curvatures are the eigenvalues of A, not the row sums or the trace."),
     ])
+
+
+# --- one step of gradient descent with momentum --------------------------------
+
+
+def _momentum_step(w, v, grad, learning_rate, momentum):
+    v = momentum * v + grad
+    return w - learning_rate * v, v
+
+
+_MOMENTUM_CASES = [
+    Case("a 2-vector with a velocity from earlier steps",
+         np.array([1.0, -2.0]), np.array([0.5, 0.25]), np.array([2.0, -1.0]), 0.1, 0.9),
+    Case("a 2x2 weight matrix, momentum 0.5",
+         np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([[1.0, -1.0], [0.0, 2.0]]),
+         np.array([[0.5, 0.5], [-1.0, 3.0]]), 0.01, 0.5),
+    Case("the first step (velocity still 0), learning rate 0.2",
+         np.array([0.5, 1.5, -1.0]), np.zeros(3), np.array([1.0, -2.0, 4.0]), 0.2, 0.9),
+]
+
+_MOMENTUM_MISTAKES = [
+    (lambda w, v, g, lr, mu: (w - lr * v, mu * v + g),
+     "You stepped with the old velocity: first update v <- momentum * v + grad, then step with the new v."),
+    (lambda w, v, g, lr, mu: (w + mu * v - lr * g, mu * v - lr * g),
+     "That is the other common convention, where the velocity already contains the learning rate. "
+     "Here (as in dm.train.MomentumOptimizer) v <- momentum * v + grad and w <- w - learning_rate * v."),
+    (lambda w, v, g, lr, mu: (w - lr * (mu * v + (1 - mu) * g), mu * v + (1 - mu) * g),
+     "That is a moving average of the gradients (like Adam's m); momentum adds the whole gradient: "
+     "v <- momentum * v + grad."),
+    (lambda w, v, g, lr, mu: (w - lr * (v + g), v + g),
+     "The old velocity must decay: multiply it by momentum before adding the gradient."),
+    (lambda w, v, g, lr, mu: (w - lr * g, mu * v + g),
+     "Your weights take a plain gradient step: step along the new velocity, w - learning_rate * v."),
+    (lambda w, v, g, lr, mu: (mu * v + g, w - lr * (mu * v + g)),
+     "Right values, wrong order: return (new w, new v)."),
+    (lambda w, v, g, lr, mu: (w + lr * (mu * v + g), mu * v + g),
+     "You moved uphill: subtract learning_rate * v from w."),
+    (lambda w, v, g, lr, mu: w - lr * (mu * v + g),
+     "Return both the new weights and the new velocity, as a tuple (w, v)."),
+]
+
+
+def _pair_as_array(fn):
+    """Let ``fn`` return its pair (w, v) as one array, so that returning a tuple (the natural
+    answer here) is not reported as "returns a list"."""
+    if not callable(fn):
+        return fn
+
+    def as_array(*args):
+        result = fn(*args)
+        if isinstance(result, tuple) and len(result) == 2:
+            try:
+                return np.array(result, dtype=float)
+            except (TypeError, ValueError):  # ragged or not numbers: let the grader explain
+                return result
+        return result
+
+    return as_array
+
+
+@checker
+def check_momentum_step(momentum_step=...):
+    """Check ``momentum_step(w, v, grad, learning_rate, momentum)``: one step of momentum.
+
+    Returns ``(w, v)`` after ``v <- momentum * v + grad`` and ``w <- w - learning_rate * v``
+    (the rule of ``dm.train.MomentumOptimizer``).
+    """
+    return grade_function(_pair_as_array(momentum_step), _momentum_step, _MOMENTUM_CASES,
+                          title="momentum step",
+                          signature="momentum_step(w, v, grad, learning_rate, momentum)",
+                          mistakes=_MOMENTUM_MISTAKES)

@@ -41,4 +41,19 @@ CASES = {
             (-0.5, "Sign error"),
         ],
     },
+    "check_momentum_step": {
+        "solution": lambda w, v, grad, lr, mu: (w - lr * (mu * v + grad), mu * v + grad),
+        "wrong": [
+            (lambda w, v, g, lr, mu: (w - lr * v, mu * v + g), "old velocity"),
+            (lambda w, v, g, lr, mu: (w + mu * v - lr * g, mu * v - lr * g), "other common convention"),
+            (lambda w, v, g, lr, mu: (w - lr * (mu * v + (1 - mu) * g), mu * v + (1 - mu) * g),
+             "moving average"),
+            (lambda w, v, g, lr, mu: (w - lr * (v + g), v + g), "must decay"),
+            (lambda w, v, g, lr, mu: (w - lr * g, mu * v + g), "plain gradient step"),
+            (lambda w, v, g, lr, mu: (mu * v + g, w - lr * (mu * v + g)), "wrong order"),
+            (lambda w, v, g, lr, mu: (w + lr * (mu * v + g), mu * v + g), "uphill"),
+            (lambda w, v, g, lr, mu: w - lr * (mu * v + g), "as a tuple (w, v)"),
+            (lambda w, v, g, lr: (w, v), "callable as momentum_step"),
+        ],
+    },
 }
