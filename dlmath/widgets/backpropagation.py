@@ -126,7 +126,7 @@ def backward_pass_demo():
     """Step the backward pass of L = (sigmoid(w*x + b) - t)^2 + lam*w^2, with sliders for x, w, t."""
     nodes = neuron_loss_graph()
     _, steps = backward_steps(nodes["L"], {nodes["x"]: INPUTS["x"], nodes["t"]: INPUTS["t"]})
-    fig, ax_graph, ax_text = graph_and_text_figure(width=8.6, height=4.7, text_share=0.2)
+    fig, ax_graph, ax_text = graph_and_text_figure(width=8.6, height=4.7, dpi=72, text_share=0.2)
     graph, text = _picture(ax_graph, ax_text, nodes)
 
     def update(x, w, t, step):

@@ -107,10 +107,12 @@ class GraphFigure:
             x, y = self.xy[node]
             for source in node.inputs:
                 sx, sy = self.xy[source]
-                arrow = FancyArrowPatch((sx + BOX_WIDTH / 2, sy), (x - BOX_WIDTH / 2, y),
-                                        arrowstyle="-|>", mutation_scale=11, lw=1.1,
-                                        color="#4b5563", shrinkA=0, shrinkB=1,
-                                        connectionstyle="arc3,rad=0")
+                ends = ((sx + BOX_WIDTH / 2, sy), (x - BOX_WIDTH / 2, y))
+                style = dict(arrowstyle="-|>", mutation_scale=11, shrinkA=0, shrinkB=1)
+                ax.add_patch(FancyArrowPatch(*ends, lw=1.1, color="#4b5563", **style))
+                # a thick copy drawn on top when the arrow is "lit"; hidden (so not drawn) otherwise
+                arrow = FancyArrowPatch(*ends, lw=2.4, color=HIGHLIGHT, visible=False, zorder=2,
+                                        **style)
                 ax.add_patch(arrow)
                 self.arrows[(source, node)] = arrow
         for node in self.nodes:
@@ -124,8 +126,8 @@ class GraphFigure:
             # what changes from frame to frame is drawn over the static box: a veil
             # that fades a node not computed yet, an outline, and two lines of text
             self.veils[node] = ax.add_patch(FancyBboxPatch(
-                corner, BOX_WIDTH, BOX_HEIGHT, boxstyle=style, fc="white", ec="none", alpha=0.0,
-                zorder=3))
+                corner, BOX_WIDTH, BOX_HEIGHT, boxstyle=style, fc="white", ec="none", alpha=0.72,
+                visible=False, zorder=3))
             self.outlines[node] = ax.add_patch(FancyBboxPatch(
                 (corner[0] - 0.05, corner[1] - 0.05), BOX_WIDTH + 0.1, BOX_HEIGHT + 0.1,
                 boxstyle=f"round,pad=0,rounding_size={rounding + 0.05}", fc="none", ec=HIGHLIGHT,
@@ -173,17 +175,13 @@ class GraphFigure:
         lit = set(lit_edges)
         for node in self.nodes:
             on = active is None or node in active
-            self.veils[node].set_alpha(0.0 if on else 0.72)
+            self.veils[node].set_visible(not on)
             self.outlines[node].set_visible(node in highlight)
             self.values[node].set_text("= " + _short(values[node]) if node in values else "")
             self.grads[node].set_text("∂ " + _short(grads[node]) if node in grads else "")
         for pair, arrow in self.arrows.items():
-            if pair in lit:
-                arrow.set_color(edge_colour)
-                arrow.set_linewidth(2.4)
-            else:
-                arrow.set_color("#4b5563")
-                arrow.set_linewidth(1.1)
+            arrow.set_visible(pair in lit)
+            arrow.set_color(edge_colour)
 
 
 # ------------------------------------------------------------------ the neuron
