@@ -281,7 +281,7 @@ def capacity_demo():
     loss_title = ax_loss.set_title("", fontsize=10)
 
     def update(hidden_units, weight_decay):
-        m = DECAYS.index(weight_decay)
+        m = [f"{d:g}" for d in DECAYS].index(weight_decay)
         run = trained[hidden_units]
         image.set_data(shading[(hidden_units, m)])
         edge.set_data(lines[hidden_units][m][:, 0], lines[hidden_units][m][:, 1])
@@ -292,15 +292,17 @@ def capacity_demo():
         params = pick(run["params"], m)
         acc_train = accuracy(params, *moons["train"])[0]
         acc_val = accuracy(params, *moons["val"])[0]
-        title.set_text(f"{hidden_units} hidden units, decay {weight_decay:g}\n"
+        title.set_text(f"{hidden_units} hidden units, decay {weight_decay}\n"
                        f"accuracy: training {acc_train:.0%}, validation {acc_val:.0%}")
         loss_title.set_text(f"after {EPOCHS} epochs: training {run['train_loss'][-1, m]:.2f}, "
                             f"validation {run['val_loss'][-1, m]:.2f}")
 
     width = widgets.SelectionSlider(options=list(WIDTHS), value=64, description="hidden units",
                                     style={"description_width": "initial"})
-    decay = widgets.SelectionSlider(options=list(DECAYS), value=0.0, description="weight decay",
+    # the decay values as text options ("0", "0.0003", ...), shown exactly as written
+    decay = widgets.SelectionSlider(options=[f"{d:g}" for d in DECAYS], value="0.0003", description="weight decay",
                                     style={"description_width": "initial"})
+    decay.value = "0"  # set after creation: a first option given to the constructor leaves .label empty
     live = LiveFigure(fig, update, {"hidden_units": width, "weight_decay": decay},
                       animated=[image, edge, train_curve, val_curve, best, title, loss_title])
     return live.widget
