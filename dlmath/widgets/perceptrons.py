@@ -217,7 +217,7 @@ def boundary_demo():
     return live.widget
 
 
-def perceptron_animation(frames=24):
+def perceptron_animation(frames=18):
     """Kernel-free: the perceptron rule on the off-centre clouds, one correction per frame."""
     X, y = clouds()
     X = X + SHIFT
@@ -233,6 +233,8 @@ def perceptron_animation(frames=24):
     ax.set_aspect("equal")
     ax.set_xlabel("$x_1$")
     ax.set_ylabel("$x_2$")
+    ax.set_xticks([-2, 0, 2, 4, 6, 8])
+    ax.set_yticks([-4, -2, 0, 2, 4, 6])
     title = ax.set_title("", fontsize=9)
     steps = np.unique(np.linspace(1, run.updates, min(frames, run.updates)).round().astype(int))
 

@@ -128,7 +128,7 @@ def mean_losses_along_offset(X, y, w, offsets):
     return {name: values.mean(axis=1) for name, values in losses(Z, y[None, :]).items()}
 
 
-def loss_animation(frames=21):
+def loss_animation(frames=15):
     """Kernel-free: a line slides across the clouds; the three mean losses follow it."""
     X, y = _clouds()
     w = np.array([1.0, 1.0]) / np.sqrt(2.0)
@@ -144,8 +144,8 @@ def loss_animation(frames=21):
     ax.set_xlim(-7, 7)
     ax.set_ylim(-7, 7)
     ax.set_aspect("equal")
-    ax.set_xlabel("$x_1$")
-    ax.set_ylabel("$x_2$")
+    ax.set_xlabel("x1")
+    ax.set_ylabel("x2")
     title = ax.set_title("", fontsize=9)
     dots = {}
     for name, colour in COLOURS.items():
@@ -154,8 +154,13 @@ def loss_animation(frames=21):
     ax_loss.set_xlabel("offset b of the line")
     ax_loss.set_ylabel("mean loss over the points")
     ax_loss.set_ylim(0, 2.5)
+    # few tick labels: every label is text drawn again in each frame
+    ax.set_xticks([-5, 0, 5])
+    ax.set_yticks([-5, 0, 5])
+    ax_loss.set_xticks([-6, -3, 0, 3, 6])
+    ax_loss.set_yticks([0, 1, 2])
     ax_loss.legend(fontsize=8, loc="upper right")
-    ax_loss.set_title(r"line $x_1 + x_2 + \sqrt{2}\,b = 0$, $w$ fixed", fontsize=9)
+    ax_loss.set_title("w = (1, 1)/√2 fixed, the line moves with b", fontsize=9)
 
     def update(b):
         xs = np.array([-7.0, 7.0])
