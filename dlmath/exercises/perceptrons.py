@@ -191,6 +191,14 @@ def check_perceptron_update(update=...):
             first = None  # errors are reported by grade_function below
         else:
             if first is not None and first is not Ellipsis and _pack(first) is None:
+                if isinstance(first, (tuple, list)) and len(first) == 2:
+                    shapes = ", ".join(str(np.shape(part)) for part in first)
+                    return Feedback(INCORRECT, title,
+                                    f"Your function returned a pair with shapes {shapes}; the new w "
+                                    "should have the shape (d,) of the w it received, and the new b "
+                                    "should be a single number.",
+                                    hint="Keep w a 1-D array: avoid x[:, None] or reshape; b + error "
+                                         "is a number.")
                 return Feedback(INCORRECT, title,
                                 f"Your function returned {format_value(first)}; it should return the "
                                 "pair (w, b): the new weight vector and the new bias.",

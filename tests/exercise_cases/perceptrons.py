@@ -65,6 +65,7 @@ CASES = {
             (lambda w, b, x, y: (w + (y - (x @ w > 0)) * x, b + (y - (x @ w > 0))), "ignores the bias"),
             (lambda w, b, x, y: w + (y - (x @ w + b > 0)) * x, "should return the pair (w, b)"),
             (lambda w, b, x: (w, b), "callable as update(w, b, x, y)"),
+            (lambda w, b, x, y: (_update(w, b, x, y)[0][:, None], _update(w, b, x, y)[1]), "1-D array"),
         ],
     },
 }
