@@ -249,14 +249,14 @@ def _part(fn, index):
 
 
 _DX_MISTAKES = [
-    (lambda X, W, G: G @ W, "dL/dX = G W^T: W must be transposed so that the inner dimensions (M) match."),
-    (lambda X, W, G: W.T @ G.T, "That is the transpose of dL/dX: the gradient has the shape of X, (N, D); use G @ W.T."),
+    (lambda X, W, G: G @ W, "dL/dX = G W^T: W must be transposed so that the inner dimensions (h) match."),
+    (lambda X, W, G: W.T @ G.T, "That is the transpose of dL/dX: the gradient has the shape of X, (N, d); use G @ W.T."),
     (lambda X, W, G: X.T @ G, "You returned dL/dW in the place of dL/dX: return (dX, dW), in this order."),
     (lambda X, W, G: G @ W.T / X.shape[0], "No 1/N here: G = dL/dY already contains whatever averaging the loss does."),
 ]
 _DW_MISTAKES = [
     (lambda X, W, G: X @ G, "dL/dW = X^T G: X must be transposed, so that the sum runs over the N examples."),
-    (lambda X, W, G: G.T @ X, "That is the transpose of dL/dW: the gradient has the shape of W, (D, M); use X.T @ G."),
+    (lambda X, W, G: G.T @ X, "That is the transpose of dL/dW: the gradient has the shape of W, (d, h); use X.T @ G."),
     (lambda X, W, G: G @ W.T, "You returned dL/dX in the place of dL/dW: return (dX, dW), in this order."),
     (lambda X, W, G: X.T @ G / X.shape[0], "No 1/N here: G = dL/dY already contains whatever averaging the loss does."),
     (lambda X, W, G: W.T @ X.T, "Use the upstream gradient G: dL/dW = X^T G, not a product of X and W alone."),
@@ -282,8 +282,8 @@ def check_matmul_backward(matmul_backward=...):
             feedback.title = "matmul backward"
             return feedback
         if not feedback.passed:
-            return _default_hint(feedback, "Write Y_nm = sum_d X_nd W_dm and differentiate one entry: "
-                                 "dL/dW_dm = sum_n X_nd G_nm, which is (X^T G)_dm; likewise dL/dX = G W^T. "
+            return _default_hint(feedback, "Write Y_nj = sum_i X_ni W_ij and differentiate one entry: "
+                                 "dL/dW_ij = sum_n X_ni G_nj, which is (X^T G)_ij; likewise dL/dX = G W^T. "
                                  "Check that each gradient has the shape of its variable.")
     return Feedback(CORRECT, "matmul backward",
                     f"dX and dW are right in all {len(_MATMUL_CASES)} cases, with the shapes of X and W. "
