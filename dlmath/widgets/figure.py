@@ -11,7 +11,7 @@ Live (JupyterLab, Binder, Colab; needs only pip packages)
 
 Kernel-free (the static book page)
     ``animation(fig, update, frames)`` steps the same kind of ``update``
-    through precomputed frames with ``matplotlib.animation.FuncAnimation``
+    through precomputed frames with ``matplotlib.animation.HTMLWriter``
     and returns ``to_jshtml()`` as ``IPython.display.HTML``: a player with a
     slider that works in a plain web page. Keep it light: about 20 frames,
     small figures at dpi 72-80 (each frame is an embedded PNG).
@@ -33,11 +33,13 @@ import hashlib
 import io
 import re
 import sys
+import tempfile
+from pathlib import Path
 
 import ipywidgets as widgets
 import numpy as np
 import PIL.Image
-from matplotlib.animation import FuncAnimation
+from matplotlib.animation import HTMLWriter
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -166,9 +168,16 @@ def animation(fig, update, frames, interval=300, default_mode="once"):
     """
     from IPython.display import HTML
 
-    frames = list(frames)
-    player = FuncAnimation(fig, update, frames=frames, interval=interval, blit=False, repeat=False)
-    html = player.to_jshtml(default_mode=default_mode)
+    # Draw each frame once, straight into the HTML writer (FuncAnimation would render
+    # every frame twice: once for the canvas, once for the saved image).
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "animation.html"
+        writer = HTMLWriter(fps=1000 / interval, embed_frames=True, default_mode=default_mode)
+        with writer.saving(fig, path, dpi=fig.dpi):
+            for frame in frames:
+                update(frame)
+                writer.grab_frame()
+        html = path.read_text()
     found = re.search(r"_anim_img([0-9a-f]{32})", html)
     if found:
         random_id = found.group(1)
