@@ -153,6 +153,8 @@ def backprop(loss, values, wrt=None):
             raise OpError(f"{op.name}: gradient rule of {type(op).__name__} "
                           f"failed on input shapes {shapes}: "
                           f"{type(exc).__name__}: {exc}") from exc
+        finally:
+            op.needs_input_grad = ()           # a later direct backward() computes all
         if type(input_grads) is not tuple:
             input_grads = tuple(input_grads) if isinstance(input_grads, list) \
                 else (input_grads,)

@@ -317,7 +317,7 @@ def try_solutions(tab, page: str) -> list[str]:
         if body.is_visible():
             problems.append(f"solution {i} is shown before it is asked for")
             continue
-        solution.locator(".admonition-title").click()
+        solution.locator(":scope > .admonition-title").click()
         try:
             body.wait_for(state="visible", timeout=3_000)
         except Exception:

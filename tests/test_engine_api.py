@@ -361,3 +361,17 @@ def test_check_gradients_catches_a_wrong_rule(graph):
         result = dm.check_gradients(loss)
     assert not result
     assert repr(result).startswith("w: shape (2,), max relative error ~ 1e0: FAILED (at index (1,)")
+
+
+def test_a_direct_backward_call_after_backprop_computes_every_input_gradient():
+    import numpy as np
+    import dlmath as dm
+
+    with dm.Graph().as_default():
+        X = dm.placeholder(name="X")
+        W = dm.Variable(np.ones((2, 1)), name="W")
+        Y = X @ W
+        dm.gradients(dm.reduce_sum(Y), W, {X: [[1.0, 2.0]]})  # only dW was needed here
+        dX, dW = Y.backward(np.ones((1, 1)), (np.array([[1.0, 2.0]]), np.ones((2, 1))), None)
+    assert dX is not None and dW is not None
+    np.testing.assert_allclose(dX, [[1.0, 1.0]])

@@ -46,8 +46,8 @@ from matplotlib.figure import Figure
 DPI = 80
 
 
-def new_figure(width=5.0, height=3.6, dpi=DPI, ncols=1, margins=None, **subplot_kw):
-    """A small figure outside pyplot, with Agg attached: returns ``(fig, ax)`` (or axes for ncols > 1).
+def new_figure(width=5.0, height=3.6, dpi=DPI, ncols=1, margins=None, nrows=1, **subplot_kw):
+    """A small figure outside pyplot, with Agg attached: returns ``(fig, ax)`` (or axes for a grid).
 
     The layout is fixed (``margins``: keyword arguments of ``subplots_adjust``)
     rather than "constrained": a constrained layout is recomputed at every
@@ -55,7 +55,7 @@ def new_figure(width=5.0, height=3.6, dpi=DPI, ncols=1, margins=None, **subplot_
     """
     fig = Figure(figsize=(width, height), dpi=dpi)
     FigureCanvasAgg(fig)
-    axes = fig.subplots(1, ncols, **subplot_kw)
+    axes = fig.subplots(nrows, ncols, **subplot_kw)
     fig.subplots_adjust(**{"left": 0.1, "right": 0.97, "bottom": 0.15, "top": 0.88, "wspace": 0.3,
                            **(margins or {})})
     return fig, axes
