@@ -263,11 +263,20 @@ class Variable(Node):
         super().__init__((), name, graph)
 
     @property
+    def value(self):
+        return self._value
+
+    @value.setter
+    def value(self, new_value):
+        # whatever is assigned (a float, a list) is stored as a float64 array
+        self._value = to_float_array(new_value, f"Variable {getattr(self, 'name', '')}".strip())
+
+    @property
     def shape(self):
         return self.value.shape
 
     def _evaluate(self, values):
-        return self.value
+        return self._value
 
 
 class Constant(Node):

@@ -375,3 +375,17 @@ def test_a_direct_backward_call_after_backprop_computes_every_input_gradient():
         dX, dW = Y.backward(np.ones((1, 1)), (np.array([[1.0, 2.0]]), np.ones((2, 1))), None)
     assert dX is not None and dW is not None
     np.testing.assert_allclose(dX, [[1.0, 1.0]])
+
+
+def test_assigning_a_plain_number_to_a_variable_keeps_gradients_working():
+    import numpy as np
+    import dlmath as dm
+
+    with dm.Graph().as_default():
+        b = dm.Variable(0.0, name="b")
+        loss = dm.square(b)
+        b.value = 1.0
+        assert isinstance(b.value, np.ndarray) and b.value.dtype == np.float64
+        np.testing.assert_allclose(dm.gradients(loss, b), 2.0)
+        with pytest.raises(dm.FeedError, match="Variable b needs numbers"):
+            b.value = "one"

@@ -164,7 +164,7 @@ def grade_function(fn, reference, cases, *, title, signature=None, mistakes=(),
                         details=[("expected", format_value(expected)), ("received", format_value(array))],
                         hint=hint)
     note = ""
-    if any(isinstance(r, (list, tuple)) for r in results):
+    if any(isinstance(r, list) for r in results):
         note = " (Your function returns a list; a NumPy array is the usual choice.)"
     return Feedback(CORRECT, title, f"All {len(cases)} cases pass. Well done!{note}")
 
