@@ -23,6 +23,9 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 
 # Lessons whose stored notebook is in sync and fresh are not executed a second time by the build.
 book: $(STAMP)
+	@# Sphinx's saved environment breaks on a changed table of contents: start afresh then.
+	@if [ -e _build/.doctrees/environment.pickle ] && [ -n "$$(find _toc.yml _config.yml -newer _build/.doctrees/environment.pickle)" ]; then \
+		rm -rf _build/.doctrees _build/html; fi
 	$(BIN)/python tests/lesson_pairs.py --prime-cache _build/.jupyter_cache lessons/[0-9]*.md
 	$(JB) build . $(JBFLAGS)
 	@echo "The book is in _build/html: open $(CURDIR)/_build/html/index.html"
