@@ -14,6 +14,7 @@ fresh clone. Comparing cell sources is what "in sync" really means.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import sys
 from pathlib import Path
 
@@ -105,6 +106,12 @@ def execute(md_path: Path) -> Path:
         resources={"metadata": {"path": str(md_path.parent.resolve())}},
     )
     client.execute()
+    # Keep re-runs diff-free: cell ids from position and source (jupytext draws random ones),
+    # and no saved widget state (random model ids and PNG buffers; a live demo needs a kernel
+    # anyway, and the book removes those cells' output).
+    for index, cell in enumerate(notebook.cells):
+        cell.id = hashlib.sha1(f"{index}:{cell.source}".encode()).hexdigest()[:8]
+    notebook.metadata.pop("widgets", None)
     ipynb_path = twin(md_path)
     jupytext.write(notebook, ipynb_path, fmt="ipynb")
     return ipynb_path

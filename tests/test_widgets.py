@@ -116,3 +116,14 @@ def test_animation_is_kernel_free_html(make):
     assert html.count("data:image/png;base64") <= 30, "keep animations to about 20 frames"
     assert len(html) < 1_500_000, "keep animations light: fewer frames, smaller figures"
     assert make().data == html, "the same animation must give the same HTML"
+
+
+def test_every_animation_frame_image_has_alt_text():
+    import re
+
+    from dlmath.widgets.figure import animation, new_figure
+
+    fig, ax = new_figure()
+    (line,) = ax.plot([0, 1], [0, 0])
+    html = animation(fig, lambda k: line.set_ydata([0, k]), (k for k in range(3))).data
+    assert re.search(r'<img alt="[^"]+" id="_anim_img', html)

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import base64
 import html
+import random
 import json
 from importlib import resources
 
@@ -75,7 +76,14 @@ def show_quiz(slug: str, shuffle_answers: bool = True) -> None:
 
     questions = load_quiz(slug)
     display(HTML(hidden_quiz_element(slug, questions)))
-    display_quiz(f"#dlmath-quiz-{slug}", shuffle_answers=shuffle_answers)
+    # jupyterquiz names its elements with the global `random`: seed it from the quiz name for
+    # this call only, so a re-run stores the same page (and the learner's own random is untouched).
+    saved = random.getstate()
+    random.seed(f"dlmath-quiz-{slug}")
+    try:
+        display_quiz(f"#dlmath-quiz-{slug}", shuffle_answers=shuffle_answers)
+    finally:
+        random.setstate(saved)
 
 
 def validate_quiz(questions) -> list[str]:

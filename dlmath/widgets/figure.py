@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+from html import escape
 import io
 import re
 import sys
@@ -158,16 +159,18 @@ class LiveFigure:
             self.refresh()
 
 
-def animation(fig, update, frames, interval=300, default_mode="once"):
+def animation(fig, update, frames, interval=300, default_mode="once", alt=None):
     """Precompute ``update(frame)`` for every frame into a kernel-free HTML player.
 
     ``update`` receives one item of ``frames`` (e.g. a step number) and moves
     the artists. Returns ``IPython.display.HTML``. The player's element ids
     are derived from the frames' content instead of a random uuid, so the
-    same animation gives the same HTML every time.
+    same animation gives the same HTML every time. ``alt`` describes the
+    picture for screen readers (a generic description is used if omitted).
     """
     from IPython.display import HTML
 
+    frames = list(frames)
     # Draw each frame once, straight into the HTML writer (FuncAnimation would render
     # every frame twice: once for the canvas, once for the saved image).
     with tempfile.TemporaryDirectory() as folder:
@@ -186,4 +189,7 @@ def animation(fig, update, frames, interval=300, default_mode="once"):
     if "matplotlib.pyplot" in sys.modules:  # a pyplot figure would otherwise show up again
         sys.modules["matplotlib.pyplot"].close(fig)
     fig.clear()  # free the figure: the animation lives on as HTML only
+    description = alt or ("An animation of the figure; its slider and buttons step through "
+                          f"{len(frames)} precomputed frames.")
+    html = html.replace('<img id="_anim_img', f'<img alt="{escape(description)}" id="_anim_img', 1)
     return HTML(html)
