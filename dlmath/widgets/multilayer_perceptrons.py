@@ -138,13 +138,17 @@ def dataset(name):
 
 @lru_cache(maxsize=None)
 def _trained(name, hidden):
-    """Train once per (dataset, width); keep the loss curve and the probability images per snapshot."""
+    """Train once per (dataset, width); probability images are drawn per snapshot when first shown."""
     X, y = dataset(name)
-    run = train_mlp(X, y, hidden)
-    _, _, points = grid(DATASETS[name]["box"])
-    images = {epoch: class_probability(params, points).reshape(GRID, GRID)
-              for epoch, params in run.snapshots.items()}
-    return run, images
+    return train_mlp(X, y, hidden), {}
+
+
+def _probability_image(name, hidden, epoch):
+    run, images = _trained(name, hidden)
+    if epoch not in images:  # one image costs a few ms; all 31 at once would delay the first move
+        _, _, points = grid(DATASETS[name]["box"])
+        images[epoch] = class_probability(run.snapshots[epoch], points).reshape(GRID, GRID)
+    return images[epoch]
 
 
 def _draw_data(ax, X, y, size=10):
@@ -194,7 +198,7 @@ def mlp_demo():
     state = {"dataset": None}
 
     def update(dataset_name, hidden_units, epoch):
-        run, images = _trained(dataset_name, hidden_units)
+        run, _ = _trained(dataset_name, hidden_units)
         if state["dataset"] != dataset_name:
             box = DATASETS[dataset_name]["box"]
             for name, artists in scatters.items():
@@ -205,7 +209,7 @@ def mlp_demo():
             image.set_extent(box)
             state["dataset"] = dataset_name
         epoch = min(epoch - epoch % SNAPSHOT_EVERY, EPOCHS)
-        image.set_data(images[epoch])
+        image.set_data(_probability_image(dataset_name, hidden_units, epoch))
         curve.set_data(np.arange(len(run.losses)), run.losses)
         marker.set_data([epoch], [run.losses[epoch]])
         X, y = dataset(dataset_name)
