@@ -53,39 +53,34 @@ def test_every_chapter_has_its_lesson(md):
     assert (ROOT / "lessons" / md.name).exists(), f"chapter {md.name} has no lesson"
 
 
+def lacks(text: str, requirements: list[tuple[str, str]]) -> list[str]:
+    """The descriptions of the (description, regex) requirements that ``text`` does not meet."""
+    return [what for what, pattern in requirements if not re.search(pattern, text)]
+
+
 @pytest.mark.parametrize("md", LESSONS, ids=ids(LESSONS))
 def test_lesson_has_the_course_shape(md):
-    text = md.read_text()
-    missing = [
-        what
-        for what, pattern in [
-            ("a learning-objectives box", r"Learning objectives"),
-            ("a time estimate", r"\d+\s*minutes"),
-            ("at least three exercises", r"(?s)(\{exercise\}.*){3}"),
-            ("a solution for each exercise", r"(?s)(\{(solution|solution-start)\}.*){3}"),
-            ("a coded exercise checked by dlmath.exercises", r"\bcheck_\w+\("),
-            ("a quiz", r"show_quiz\("),
-            ("a live slider demo", r"\w+_demo\(\)"),
-            ("a kernel-free animation", r"\w+_animation\("),
-            ("a summary", r"(?m)^## Summary"),
-        ]
-        if not re.search(pattern, text)
-    ]
+    missing = lacks(md.read_text(), [
+        ("a learning-objectives box", r"Learning objectives"),
+        ("a time estimate", r"\d+\s*minutes"),
+        ("at least three exercises", r"(?s)(\{exercise\}.*){3}"),
+        ("a solution for each exercise", r"(?s)(\{(solution|solution-start)\}.*){3}"),
+        ("a coded exercise checked by dlmath.exercises", r"\bcheck_\w+\("),
+        ("a quiz", r"show_quiz\("),
+        ("a live slider demo", r"\w+_demo\(\)"),
+        ("a kernel-free animation", r"\w+_animation\("),
+        ("a summary", r"(?m)^## Summary"),
+    ])
     assert not missing, f"{md.name} lacks " + ", ".join(missing)
 
 
 @pytest.mark.parametrize("md", CHAPTERS, ids=ids(CHAPTERS))
 def test_chapter_has_the_course_shape(md):
-    text = md.read_text()
-    missing = [
-        what
-        for what, pattern in [
-            ("learning objectives", r"Learning objectives"),
-            ("prerequisites", r"Prerequisites"),
-            ("a numbered equation", r"\$\$\s*\((eq-[\w-]+)\)"),
-            ("executed code", r"\{code-cell\}"),
-            ("a summary", r"(?m)^## Summary"),
-        ]
-        if not re.search(pattern, text)
-    ]
+    missing = lacks(md.read_text(), [
+        ("learning objectives", r"Learning objectives"),
+        ("prerequisites", r"Prerequisites"),
+        ("a numbered equation", r"\$\$\s*\((eq-[\w-]+)\)"),
+        ("executed code", r"\{code-cell\}"),
+        ("a summary", r"(?m)^## Summary"),
+    ])
     assert not missing, f"{md.name} lacks " + ", ".join(missing)
