@@ -26,7 +26,7 @@ book: $(STAMP)
 	@# Sphinx's saved environment breaks on a changed table of contents: start afresh then.
 	@if [ -e _build/.doctrees/environment.pickle ] && [ -n "$$(find _toc.yml _config.yml -newer _build/.doctrees/environment.pickle)" ]; then \
 		rm -rf _build/.doctrees _build/html; fi
-	$(BIN)/python tests/lesson_pairs.py --prime-cache _build/.jupyter_cache lessons/[0-9]*.md
+	$(BIN)/python tools/lesson_pairs.py --prime-cache _build/.jupyter_cache lessons/[0-9]*.md
 	$(JB) build . $(JBFLAGS)
 	@echo "The book is in _build/html: open $(CURDIR)/_build/html/index.html"
 
@@ -39,10 +39,10 @@ lab: $(STAMP)
 
 # Refresh the stored notebooks from the edited markdown: outputs must be those of a fresh run.
 lessons: $(STAMP)
-	$(BIN)/python tests/lesson_pairs.py --execute lessons/*.md
+	$(BIN)/python tools/lesson_pairs.py --execute lessons/*.md
 
 check-lessons: $(STAMP)
-	$(BIN)/python tests/lesson_pairs.py lessons/*.md
+	$(BIN)/python tools/lesson_pairs.py lessons/*.md
 
 # The speed comparison includes PyTorch (CPU), which the course itself does not need: it gets
 # its own environment so requirements.txt stays light.

@@ -4,8 +4,8 @@ This module checks that a pair agrees and that the stored notebook is the output
 top-to-bottom run, and it re-executes a lesson into its notebook. The tests import it; it also
 runs as a script::
 
-    python tests/lesson_pairs.py lessons/*.md            # report problems, exit 1 if any
-    python tests/lesson_pairs.py --execute lessons/*.md  # rewrite each .ipynb from a fresh run
+    python tools/lesson_pairs.py lessons/*.md            # report problems, exit 1 if any
+    python tools/lesson_pairs.py --execute lessons/*.md  # rewrite each .ipynb from a fresh run
 
 Why not ``jupytext --sync``: it picks the newer file by modification time, which is arbitrary in a
 fresh clone. Comparing cell sources is what "in sync" really means.
