@@ -43,6 +43,12 @@ def test_stored_notebook_is_one_fresh_run(md):
     assert lesson_pairs.freshness_problems(lesson_pairs.twin(md)) == []
 
 
+@pytest.mark.parametrize("md", LESSONS, ids=ids(LESSONS))
+def test_compared_outputs_print_no_roundoff(md):
+    """Strict nbval compares these outputs on two CPUs: no digits that only round-off decides."""
+    assert lesson_pairs.roundoff_problems(lesson_pairs.twin(md)) == []
+
+
 @pytest.mark.parametrize("md", LESSONS + CHAPTERS, ids=ids(LESSONS) + [f"book-{p.stem}" for p in CHAPTERS])
 def test_page_is_in_the_table_of_contents(md):
     assert str(md.relative_to(ROOT).with_suffix("")) in toc_files()
