@@ -126,6 +126,8 @@ CASES = {
             (3, "Count the leaves too"),
             (6, "s1 itself"),
             (8, "b is not needed"),
+            (7.0004, "whole number"),
+            (-7, "not the expected value"),
         ],
     },
 }
