@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from dlmath.exercises import Case, Feedback, checker, grade_function, grade_value
+from dlmath.exercises.checking import strict
 from dlmath.exercises.feedback import format_value
 from dlmath.exercises.mistakes import generic_hint
 
@@ -125,8 +126,12 @@ def test_checker_decorator_never_raises():
         raise RuntimeError("bug in the checker")
 
     assert check_thing.__doc__ == "Check thing." and check_thing.__name__ == "check_thing"
-    assert "bug in the checker" in repr(check_thing(1))
+    feedback = check_thing(1)
+    assert "checker itself failed" in repr(feedback) and feedback.internal_error
+    assert "RuntimeError" not in repr(feedback)  # no internal exception name reaches the learner
     assert "check_thing(fn)" in repr(check_thing(1, 2))
+    with strict(), pytest.raises(RuntimeError, match="bug in the checker"):
+        check_thing(1)
 
 
 def test_repr_and_html_are_deterministic_and_escaped():
