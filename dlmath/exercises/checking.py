@@ -517,14 +517,19 @@ def tolerance_text(digits=None, atol=None, integer=False):
 
 def _within(array, expected, digits, atol):
     """Elementwise: is the answer inside the stated tolerance? Also returns the tolerance used."""
+    same_rounding = False
     if atol is not None:
         tol = np.full(expected.shape, float(atol))
     else:
         magnitude = np.where(expected == 0, 1.0, np.abs(expected))
-        tol = 0.5 * 10.0 ** (np.floor(np.log10(magnitude)) - digits + 1)
+        unit = 10.0 ** (np.floor(np.log10(magnitude)) - digits + 1)
+        tol = 0.5 * unit
+        with np.errstate(all="ignore"):
+            # 0.818182 and 0.817574 both round to 0.818: the stated digits are right
+            same_rounding = np.round(array / unit) == np.round(expected / unit)
     tol = tol * (1 + 1e-9) + 1e-12
     with np.errstate(invalid="ignore"):
-        return bool(np.all(np.abs(array - expected) <= tol)), tol
+        return bool(np.all((np.abs(array - expected) <= tol) | same_rounding)), tol
 
 
 def grade_value(value, expected, *, title, mistakes=(), batch_size=None, digits=3, atol=None,
@@ -532,8 +537,8 @@ def grade_value(value, expected, *, title, mistakes=(), batch_size=None, digits=
     """Compare a value the learner computed with the expected one, without revealing it.
 
     The tolerance is the one the exercise's text states: ``digits`` significant
-    digits (any answer that agrees with the exact value when both are rounded to
-    that many digits, and every more precise one), an absolute ``atol``, or,
+    digits (an answer within half a unit of the last stated digit, or one that
+    rounds to the same digits as the exact value), an absolute ``atol``, or,
     with ``integer=True``, exact equality with a whole number. ``mistakes`` is a
     list of ``(wrong_value, hint)`` pairs, recognised at the same tolerance. The
     expected value is never printed; the received one is, and no hint states a

@@ -131,3 +131,6 @@ CASES = {
         ],
     },
 }
+
+
+CASES["check_nodes_computed"]["also_correct"] = [7.0, np.int64(7), [7], np.array([7])]
