@@ -47,6 +47,12 @@ _FORWARD_CASES = [
 ]
 
 
+def _random_forward_case(rng):
+    n, d, h, k = (int(v) for v in rng.integers(1, 7, size=4))
+    return _forward_case(f"{n} example(s), {d} input(s), {h} hidden unit(s), {k} output(s)", n, d, h, k,
+                         int(rng.integers(2**31)))
+
+
 def _softmax(z):
     z = z - z.max(axis=-1, keepdims=True)
     e = np.exp(z)
@@ -98,7 +104,8 @@ def check_forward(forward=...):
     the result has shape (n, k).
     """
     return grade_function(forward, _forward, _FORWARD_CASES, title="two-layer forward pass",
-                          signature="forward(X, W1, b1, W2, b2)", mistakes=_FORWARD_MISTAKES)
+                          signature="forward(X, W1, b1, W2, b2)", mistakes=_FORWARD_MISTAKES,
+                          random_cases=_random_forward_case)
 
 
 # --- weights that solve XOR by hand ------------------------------------------------
