@@ -26,7 +26,8 @@ _WORDS = {"passed": "passed", "tried": "tried, not passed yet", NOT_ATTEMPTED: "
 
 
 def lesson_checkers(lesson: str):
-    """The ``check_*`` functions of a lesson, in the order they are defined in its module."""
+    """The ``check_*`` functions of a lesson: those already run in this session in the order they
+    were first run (the lesson's order), then the others in the order of their module."""
     name = lesson.replace("-", "_")
     try:
         module = importlib.import_module(f"{__package__}.{name}")
@@ -38,7 +39,10 @@ def lesson_checkers(lesson: str):
              for n, fn in inspect.getmembers(module, inspect.isfunction)
              if n.startswith("check_") and getattr(fn, "is_checker", False)
              and fn.__module__ == module.__name__]
-    return module.__name__, [(n, fn) for _, n, fn in sorted(found)]
+    # the order the learner met them in (first check this session), then the module's order
+    met = {key: i for i, key in enumerate(RESULTS)}
+    found.sort(key=lambda item: (met.get((module.__name__, item[1]), len(met)), item[0]))
+    return module.__name__, [(n, fn) for _, n, fn in found]
 
 
 class Results:
