@@ -308,3 +308,42 @@ def test_show_results_lists_the_lesson_and_points_to_the_quiz():
         checking.RESULTS.update(saved)
     with pytest.raises(ValueError, match="calculus"):
         show_results("no-such-lesson")
+
+
+@pytest.mark.slow
+def test_the_time_limit_works_in_a_jupyter_kernel_and_leaves_it_usable():
+    """ipykernel runs cells in the main thread, where the SIGALRM limit applies; the kernel survives."""
+    import sys
+
+    from jupyter_client.manager import start_new_kernel
+
+    manager, client = start_new_kernel(kernel_name="python3", extra_arguments=[],
+                                       cwd=str(__import__("pathlib").Path(__file__).parent),
+                                       env={**__import__("os").environ, "PYTHONPATH": ":".join(sys.path)})
+    try:
+        def run(code):
+            outputs = []
+
+            def hook(message):
+                kind, content = message["msg_type"], message["content"]
+                if kind == "stream":
+                    outputs.append(content["text"])
+                elif kind in ("execute_result", "display_data"):
+                    outputs.append(content["data"]["text/plain"])
+                elif kind == "error":
+                    outputs.append("ERROR " + content["ename"])
+
+            reply = client.execute_interactive(code, output_hook=hook, timeout=120)
+            assert reply["content"]["status"] == "ok", outputs
+            return "".join(outputs)
+
+        run("from dlmath.exercises import checking, gradient_descent as ex\nchecking.TIME_LIMIT = 1\n")
+        text = run("def step(w, grad, learning_rate):\n    while True:\n        pass\nex.check_gradient_step(step)")
+        assert "did not finish within 1 seconds" in text, text
+        text = run("import signal\nprint(signal.getitimer(signal.ITIMER_REAL), "
+                   "signal.getsignal(signal.SIGALRM) == signal.SIG_DFL)\n"
+                   "ex.check_gradient_step(lambda w, grad, learning_rate: w - learning_rate * grad)")
+        assert "(0.0, 0.0) True" in text and "All" in text and "pass" in text, text
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
