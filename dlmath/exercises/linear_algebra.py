@@ -9,6 +9,8 @@
   returns ``u . v / (|u| |v|)`` for two 1-d arrays.
 """
 
+import numbers
+
 import numpy as np
 
 from .checking import Case, checker, grade_function, is_unattempted, not_attempted
@@ -95,7 +97,7 @@ def _as_shape(value):
         return None
     shape = []
     for item in value:
-        if isinstance(item, bool) or not isinstance(item, (int, float, np.integer, np.floating)):
+        if isinstance(item, bool) or not isinstance(item, numbers.Real):  # int, float, NumPy, Fraction...
             return None
         if not float(item).is_integer():
             return None
