@@ -73,6 +73,7 @@ def test_lesson_has_the_course_shape(md):
         ("a solution for each exercise", r"(?s)(\{(solution|solution-start)\}.*){3}"),
         ("a coded exercise checked by dlmath.exercises", r"\bcheck_\w+\("),
         ("a quiz", r"show_quiz\("),
+        ("a summary of the learner's exercise results", r"show_results\("),
         ("a live slider demo", r"\w+_demo\(\)"),
         ("a kernel-free animation", r"\w+_animation\("),
         ("a summary", r"(?m)^## Summary"),
