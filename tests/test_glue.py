@@ -62,6 +62,11 @@ PRINTED_NUMBER = re.compile(r"(?<![\w.])-?\d+\.?\d*(?:[eE][-+]?\d+)?")
 # Numbers a page types on purpose although a cell also prints them: exact constants and
 # definitions (inputs the reader is told to use), each with its reason.
 TYPED_ON_PURPOSE: dict[str, dict[str, str]] = {
+    "book/03-probability": {
+        "0.161": "0.0095 / 0.059, Bayes' rule evaluated in the displayed equation itself",
+        "2.585": "log2(6), the entropy of a fair die: a constant",
+        "0.469": "the entropy of a coin with p = 0.9, a constant of the example",
+    },
     "book/06-training-criterion": {
         "332.14": "(800 + 30 + log 2 + 30 + 800) / 5, the arithmetic written out in the sentence",
     },
