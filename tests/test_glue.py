@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / "_build" / ".jupyter_cache"
 GLUE_PREFIX = "application/papermill.record/"
 
-# Pages that are executed notebooks (chapters and lessons), in table-of-contents order.
+# Pages of the book that are executed notebooks (chapters and lessons).
 PAGES = sorted(
     ROOT / f"{name}.md"
     for name in toc_files()
@@ -315,3 +315,12 @@ def test_hidden_assertions_explain_themselves(path):
     assert not silent, (
         f"{page_id(path)}: hidden assertions without a message: {silent}. Add one that quotes "
         f"the sentence of the prose the assertion protects")
+
+
+def test_numbers_typed_on_purpose_are_still_on_their_page():
+    """An exception that no longer matches anything would silently excuse the next typed number."""
+    stale = []
+    for page, numbers in TYPED_ON_PURPOSE.items():
+        typed = {text for text, _, _ in prose_numbers(read_page(ROOT / f"{page}.md"))}
+        stale += [f"{page}: {number}" for number in numbers if number not in typed]
+    assert not stale, f"remove these from TYPED_ON_PURPOSE, the prose no longer types them: {stale}"
