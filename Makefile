@@ -33,8 +33,9 @@ book: $(STAMP)
 
 # Two workers; each test file stays on one worker (nbval runs a notebook's cells in order).
 # The book build runs beside the tests that do not read it (it keeps about one core busy, mostly
-# executing one chapter at a time); the tests of the built pages run once it has succeeded.
-BOOK_TESTS := tests/test_book.py tests/test_browser.py
+# executing one chapter at a time); the tests that read the build (pages, browser, glued numbers)
+# run once it has succeeded.
+BOOK_TESTS := tests/test_book.py tests/test_browser.py tests/test_glue.py
 test: $(STAMP)
 	@mkdir -p _build
 	@$(MAKE) --no-print-directory book > _build/book.log 2>&1 & build=$$!; \
