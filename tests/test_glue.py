@@ -77,14 +77,11 @@ TYPED_ON_PURPOSE: dict[str, dict[str, str]] = {
         "0.826": "0.19 / 0.23, Bayes' rule worked by hand in the solution",
         "2.32": "log2(5), the entropy of the uniform distribution on 5 outcomes",
     },
+    "book/10-boltzmann-machines": {"2.64": "log(1/14), the best possible log-likelihood: a constant"},
+    "lessons/10-boltzmann-machines": {"0.818": "sigma(1.5), worked by hand in the solution"},
 }
 
-# Pages whose prose is still being converted to glue (issue 15, chapters and lessons 07-12):
-# remove a page from here once its numbers are glued.
-PENDING = {
-    "book/10-boltzmann-machines": "issue 15b glues this page's numbers",
-    "lessons/10-boltzmann-machines": "issue 15b glues this page's numbers",
-}
+PENDING: dict[str, str] = {}  # page -> why its typed numbers are not glued yet
 
 
 def page_id(path: Path) -> str:

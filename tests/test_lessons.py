@@ -91,3 +91,11 @@ def test_chapter_has_the_course_shape(md):
         ("a summary", r"(?m)^## Summary"),
     ])
     assert not missing, f"{md.name} lacks " + ", ".join(missing)
+
+
+@pytest.mark.parametrize("md", LESSONS, ids=ids(LESSONS))
+def test_lesson_runs_without_the_book_toolchain(md):
+    """A learner's kernel has requirements.txt only: lessons glue through dlmath.glue, not myst_nb."""
+    assert not re.search(r"(?m)^\s*(from myst_nb|import myst_nb)", md.read_text()), (
+        f"{md.name} imports myst_nb, which a learner's kernel lacks: use `from dlmath.glue import glue`"
+    )
