@@ -321,10 +321,7 @@ def _compute_values(nodes, feed_dict):
 
 def _compute_gradients(loss, feed_dict):
     """``{node: d loss / d node}`` for every node the loss depends on."""
-    try:
-        from .backprop import compute_gradients
-    except ImportError:  # pragma: no cover - older layout of the engine
-        from .gradients import compute_gradients
+    from .session import compute_gradients
     return compute_gradients(loss, feed_dict=feed_dict)
 
 

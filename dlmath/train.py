@@ -2,14 +2,15 @@
 
 ``optimizer.minimize(loss)`` returns an update node; each
 ``session.run(train_op, feed_dict)`` computes the loss, backpropagates to
-the Variables the loss depends on and moves each of them one step.
+the Variables the loss depends on and hands the gradients to the optimizer's
+``apply_gradients``, which moves each Variable one step with ``update``.
 """
 
 import numpy as np
 
-from .backprop import backprop, variables_of
 from .errors import GradientError
 from .graph import Update, Variable, as_node
+from .session import variables_of
 
 
 class Optimizer:
@@ -32,15 +33,16 @@ class Optimizer:
                 "nothing to train; build it from dlmath.Variable(...) parameters")
         return Update(loss, self, variables, name=name)
 
-    def _step(self, loss, variables, values):
-        grads = backprop(loss, values, variables)
-        for var in variables:
-            grad = grads.get(var)
+    def apply_gradients(self, grads_and_vars):
+        """One step for each ``(gradient, Variable)`` pair (a None gradient: no step)."""
+        for grad, var in grads_and_vars:
             if grad is not None:
                 self.update(var, grad)
 
     def update(self, var, grad):
-        raise NotImplementedError
+        """Move ``var.value`` one step using ``grad`` = dL/dvar."""
+        raise NotImplementedError(
+            f"{type(self).__name__} must define update(self, var, grad)")
 
     def __repr__(self):
         settings = ", ".join(f"{k}={v!r}" for k, v in vars(self).items()

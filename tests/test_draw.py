@@ -131,7 +131,7 @@ def test_drawing_a_training_step_does_not_train():
     _, loss, feed = small_graph()
 
     class Fake:
-        def _step(self, *args):
+        def apply_gradients(self, *args):
             raise AssertionError("drawing must not run the training step")
 
     W = loss.graph.get_node("W")
