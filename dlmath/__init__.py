@@ -5,11 +5,12 @@ Reading order, each module importing only the ones before it: ``errors``,
 ``graph`` (nodes and graphs), ``ops`` (each operation's forward and gradient
 rule), ``losses`` (fused, stable losses), ``autodiff`` (the backward pass),
 ``session`` (running a graph: forward, backward, update), ``train``
-(optimizers), ``check`` (gradient checking). Around the engine: ``data`` (small
-seeded datasets), ``draw`` (pictures of a graph with its values and
-gradients), ``course`` (the course's reference models, one module per topic),
-and for the lessons ``widgets`` (slider demos over ``course``) and
-``exercises`` (answer checkers comparing against ``course``, quizzes).
+(optimizers), ``gradient_check`` (backprop against central differences).
+Around the engine: ``data`` (small seeded datasets), ``draw`` (pictures of a
+graph with its values and gradients), ``course`` (the course's reference
+models, one module per topic), and for the lessons ``widgets`` (slider demos
+over ``course``) and ``exercises`` (answer checkers comparing against
+``course``, quizzes).
 
     import dlmath as dm
     x = dm.placeholder(name="x")
@@ -32,6 +33,6 @@ from .losses import mse, sigmoid_cross_entropy, softmax_cross_entropy
 from .autodiff import (gradient_override, register_gradient, reset_gradient,
                        unbroadcast)
 from .session import Session, compute_gradients, gradients
-from .check import check_gradients
+from .gradient_check import check_gradients
 from .train import (AdamOptimizer, GradientDescentOptimizer, MomentumOptimizer)
 from .draw import draw_graph

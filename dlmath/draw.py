@@ -45,6 +45,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 import numpy as np
 
+from .graph import topological_order
+
 __all__ = ["GraphPicture", "draw_graph", "format_value"]
 
 
@@ -164,16 +166,9 @@ _KINDS = {"placeholder": "placeholder", "variable": "Variable", "constant": "con
 
 
 def _kind(node):
-    """'placeholder', 'Variable', 'constant' or 'op' (a training step counts as an op)."""
-    kind = getattr(node, "kind", None)
-    if kind in _KINDS:
-        return _KINDS[kind]
-    name = type(node).__name__.lower()
-    for word, kind in (("placeholder", "placeholder"), ("variable", "Variable"),
-                       ("constant", "constant")):
-        if word in name:
-            return kind
-    return "op"
+    """'placeholder', 'Variable', 'constant' or 'op' from the engine's ``node.kind``
+    (a training step, or a node of a kind this module does not know, counts as an op)."""
+    return _KINDS.get(node.kind, "op")
 
 
 def _op_label(node):
@@ -182,36 +177,6 @@ def _op_label(node):
     if isinstance(label, str) and label:
         return label
     return type(node).__name__.lower()
-
-
-def _inputs(node):
-    return list(getattr(node, "inputs", None) or ())
-
-
-def _collect(outputs):
-    """Every node the outputs depend on, inputs before consumers.
-
-    Depth-first from the outputs, taking inputs in order, so the result (and
-    everything drawn from it) depends only on the graph, never on ``id()``.
-    """
-    order = []
-    seen = set()
-    for root in outputs:
-        if id(root) in seen:
-            continue
-        stack = [(root, iter(_inputs(root)))]
-        seen.add(id(root))
-        while stack:
-            node, pending = stack[-1]
-            for child in pending:
-                if id(child) not in seen:
-                    seen.add(id(child))
-                    stack.append((child, iter(_inputs(child))))
-                    break
-            else:
-                stack.pop()
-                order.append(node)
-    return order
 
 
 # --------------------------------------------------------------------------
@@ -377,7 +342,7 @@ def draw_graph(node_or_nodes, feed_dict=None, *, values=True, gradients=None,
     """
     outputs = _as_list(node_or_nodes)
     _check_nodes(outputs)
-    nodes = _collect(outputs)
+    nodes = topological_order(outputs)   # the engine's order: inputs before consumers
     kinds = [_kind(node) for node in nodes]
 
     # --- what to print in each box ----------------------------------------
@@ -435,7 +400,7 @@ def draw_graph(node_or_nodes, feed_dict=None, *, values=True, gradients=None,
 
     edges = []  # (source box, target box, input position)
     for box in boxes:
-        for position, child in enumerate(_inputs(box.node)):
+        for position, child in enumerate(box.node.inputs):
             edges.append((box_of[id(child)], box, position))
 
     layers, chains = _layer(boxes, edges)

@@ -17,11 +17,9 @@
 
 import numpy as np
 
+from dlmath.functions import sigmoid as _sigmoid, softmax as _softmax
+
 from .checking import Case, checker, grade_function, grade_value
-
-
-def _sigmoid(x):
-    return 1 / (1 + np.exp(-x))
 
 
 # --- the energy of an RBM -------------------------------------------------------
@@ -102,11 +100,6 @@ _HIDDEN_CASES = [
     _hidden_case("a batch of 5 visible vectors, 6 visible and 3 hidden units", 5, 6, 3, 4),
     _hidden_case("one visible vector (a batch of 1), 9 visible and 2 hidden units", 1, 9, 2, 5),
 ]
-
-
-def _softmax(x):
-    e = np.exp(x - x.max(axis=-1, keepdims=True))
-    return e / e.sum(axis=-1, keepdims=True)
 
 
 _HIDDEN_MISTAKES = [

@@ -16,14 +16,12 @@ import warnings
 
 import numpy as np
 
+from dlmath.functions import relu as _relu, softmax as _softmax
+
 from .checking import Case, checker, grade_function, is_unattempted, not_attempted
 from .feedback import CORRECT, INCORRECT, Feedback, clean_text, format_value
 
 # --- the forward pass of a two-layer network ------------------------------------
-
-
-def _relu(z):
-    return np.maximum(z, 0.0)
 
 
 def _forward(X, W1, b1, W2, b2):
@@ -45,12 +43,6 @@ _FORWARD_CASES = [
     _forward_case("5 examples, 3 inputs, 4 hidden units, 2 classes", 5, 3, 4, 2, 4),
     _forward_case("1 example, 2 inputs, 3 hidden units, 1 output", 1, 2, 3, 1, 5),
 ]
-
-
-def _softmax(z):
-    z = z - z.max(axis=-1, keepdims=True)
-    e = np.exp(z)
-    return e / e.sum(axis=-1, keepdims=True)
 
 
 _FORWARD_MISTAKES = [

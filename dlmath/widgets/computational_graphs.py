@@ -23,15 +23,18 @@ import numpy as np
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 import dlmath as dm
+from dlmath import draw
 from dlmath.draw import format_value
 
 from .figure import LiveFigure, animation, new_figure
 
-# the colours of dlmath.draw, so both kinds of picture read the same
-FILL = {"placeholder": "#dbeafe", "variable": "#dcfce7", "constant": "#f3f4f6", "operation": "#fef3c7"}
-EDGE = {"placeholder": "#1d4ed8", "variable": "#15803d", "constant": "#6b7280", "operation": "#b45309"}
-HIGHLIGHT = "#7c3aed"
-GRADIENT = "#b91c1c"
+# the colours of dlmath.draw, by the engine's node.kind, so both kinds of picture read the same
+_DRAW_KIND = {"placeholder": "placeholder", "variable": "Variable", "constant": "constant",
+              "operation": "op"}
+FILL = {kind: draw.STYLE[word][0] for kind, word in _DRAW_KIND.items()}
+EDGE = {kind: draw.STYLE[word][1] for kind, word in _DRAW_KIND.items()}
+HIGHLIGHT = draw.HIGHLIGHT_COLOUR
+GRADIENT = draw.GRADIENT_COLOUR
 BOX_WIDTH, BOX_HEIGHT = 1.45, 1.0
 KIND_WORD = {"placeholder": "placeholder", "variable": "Variable", "constant": "constant"}
 
