@@ -13,6 +13,22 @@ from .graph import Update, Variable, as_node
 from .session import variables_of
 
 
+# ---------------------------------------------------------------- the steps, on arrays
+
+def gradient_step(w, grad, learning_rate):
+    """One step of gradient descent: w <- w - learning_rate * dL/dw."""
+    return w - learning_rate * grad
+
+
+def momentum_step(w, v, grad, learning_rate, momentum):
+    """One step with momentum, returning (w, v):
+    v <- momentum * v + dL/dw;  w <- w - learning_rate * v."""
+    v = momentum * v + grad
+    return w - learning_rate * v, v
+
+
+# ---------------------------------------------------------------- optimizers
+
 class Optimizer:
     """Base class. Subclasses define ``update(variable, grad)``."""
 
@@ -54,7 +70,7 @@ class GradientDescentOptimizer(Optimizer):
     """w <- w - learning_rate * dL/dw."""
 
     def update(self, var, grad):
-        var.value = var.value - self.learning_rate * grad
+        var.value = gradient_step(var.value, grad, self.learning_rate)
 
 
 class MomentumOptimizer(Optimizer):
@@ -69,10 +85,8 @@ class MomentumOptimizer(Optimizer):
         self.velocity = {}                   # Variable -> v
 
     def update(self, var, grad):
-        v = self.velocity.get(var, 0.0)
-        v = self.momentum * v + grad
-        self.velocity[var] = v
-        var.value = var.value - self.learning_rate * v
+        var.value, self.velocity[var] = momentum_step(
+            var.value, self.velocity.get(var, 0.0), grad, self.learning_rate, self.momentum)
 
 
 class AdamOptimizer(Optimizer):

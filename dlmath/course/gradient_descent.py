@@ -5,7 +5,8 @@ the lesson and ``dlmath.widgets.gradient_descent``): an elongated quadratic
 bowl and Rosenbrock's valley, each with its gradient, and ``descent_path``,
 the points gradient descent visits. The optimisers that train graphs
 (``GradientDescentOptimizer``, ``MomentumOptimizer``, ``AdamOptimizer``) are
-the engine's, in ``dlmath.train``.
+the engine's, in ``dlmath.train``, and so are the steps on arrays they take
+(``gradient_step``, ``momentum_step``), which this module re-exports.
 """
 
 from __future__ import annotations
@@ -13,6 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+
+from dlmath.train import gradient_step, momentum_step
+
+__all__ = ["Loss", "Bowl", "Rosenbrock", "LOSSES", "descent_path", "gradient_step",
+           "momentum_step", "MAX_STEPS", "ESCAPE"]
 
 
 MAX_STEPS = 100
@@ -69,7 +75,7 @@ def descent_path(loss: Loss, learning_rate: float, steps: int = MAX_STEPS) -> np
     points = [np.array(loss.start, dtype=float)]
     with np.errstate(all="ignore"):
         for _ in range(steps):
-            new = points[-1] - learning_rate * loss.gradient(*points[-1])
+            new = gradient_step(points[-1], loss.gradient(*points[-1]), learning_rate)
             if not np.all(np.isfinite(new)) or np.abs(new).max() > ESCAPE:
                 break
             points.append(new)

@@ -46,6 +46,21 @@ class PerceptronRun:
         return bool(self.mistakes_per_epoch) and self.mistakes_per_epoch[-1] == 0
 
 
+def predict(X, w, b):
+    """The perceptron's class, 1 where w . x + b > 0 and 0 elsewhere (on the line too)."""
+    return (np.asarray(X) @ w + b > 0).astype(int)
+
+
+def perceptron_update(w, b, x, y):
+    """Rosenblatt's update for one point x with label y (0/1): (w + (y - yhat) x, b + (y - yhat)).
+
+    Nothing changes when the prediction yhat is right; a mistake moves the line
+    towards the point's side (y - yhat is +1 or -1).
+    """
+    error = y - predict(x, w, b)
+    return w + error * x, b + error
+
+
 def perceptron(X, y, epochs=100, w=None, b=0.0):
     """Rosenblatt's rule: for each point in turn, if it is on the wrong side, move the line.
 
@@ -56,16 +71,14 @@ def perceptron(X, y, epochs=100, w=None, b=0.0):
     """
     X = np.asarray(X, dtype=float)
     y = np.asarray(y)
-    t = 2 * y - 1
     w = np.zeros(X.shape[1]) if w is None else np.array(w, dtype=float)
     b = float(b)
     run = PerceptronRun([w.copy()], [b])
     for epoch in range(epochs):
         mistakes = 0
-        for i, (x, ti) in enumerate(zip(X, t)):
-            if (x @ w + b > 0) != (y[i] == 1):
-                w = w + ti * x
-                b = b + ti
+        for i, x in enumerate(X):
+            if predict(x, w, b) != y[i]:
+                w, b = perceptron_update(w, b, x, y[i])
                 mistakes += 1
                 run.weights.append(w.copy())
                 run.biases.append(b)
