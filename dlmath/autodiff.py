@@ -103,14 +103,16 @@ def backward(loss, values, wrt=None, plan=None):
     """
     grads = {loss: np.ones_like(check_scalar(loss, values[loss]))}  # dL/dL = 1
     for op, needs in reversed(plan or backward_plan(loss, wrt)):  # consumers first
-        grad = grads.get(op)
+        # an intermediate gradient nobody asked for is dropped once used: frees memory early
+        grad = grads.get(op) if wrt is None or op in wrt else grads.pop(op, None)
         if grad is None:
             continue                                    # op does not reach the loss
         inputs = tuple([values[node] for node in op.inputs])
         input_grads = apply_rule(op, grad, inputs, values[op], needs)  # chain rule
         for node, need, value, g in zip(op.inputs, needs, inputs, input_grads):
             if need and g is not None:
-                g = fit_shape(op, node, g, value.shape)
+                if type(g) is not np.ndarray or g.shape != value.shape:
+                    g = fit_shape(op, node, g, value.shape)     # undo broadcasting
                 grads[node] = grads[node] + g if node in grads else g  # sum over uses
     return grads
 
@@ -167,8 +169,6 @@ def apply_rule(op, grad, inputs, output, needs):
 def fit_shape(op, node, grad, shape):
     """``unbroadcast(grad, shape)``, with an error naming the rule that returned
     a gradient of a shape that does not fit ``node``."""
-    if type(grad) is np.ndarray and grad.shape == shape:
-        return grad
     try:
         return unbroadcast(grad, shape)
     except (ValueError, TypeError):
