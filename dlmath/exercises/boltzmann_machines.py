@@ -17,16 +17,14 @@
 
 import numpy as np
 
+from dlmath.course.boltzmann_machines import hidden_probabilities as _hidden_probabilities
+from dlmath.course.boltzmann_machines import rbm_energy as _energy
 from dlmath.functions import sigmoid as _sigmoid, softmax as _softmax
 
 from .checking import Case, checker, grade_function, grade_value
 
 
 # --- the energy of an RBM -------------------------------------------------------
-
-
-def _energy(v, h, W, a, b):
-    return -(v @ W @ h) - a @ v - b @ h
 
 
 def _rbm_case(label, m, n, seed):
@@ -81,10 +79,6 @@ def check_energy(energy=...):
 
 
 # --- p(h | v) ---------------------------------------------------------------------
-
-
-def _hidden_probabilities(v, W, b):
-    return _sigmoid(v @ W + b)
 
 
 def _hidden_case(label, k, m, n, seed):
