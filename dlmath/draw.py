@@ -416,6 +416,26 @@ def draw_graph(node_or_nodes, feed_dict=None, *, values=True, gradients=None,
 # layout
 # --------------------------------------------------------------------------
 
+def layered_positions(outputs):
+    """``{node: (column, row)}``: where ``draw_graph`` puts each node the outputs depend on.
+
+    Columns count from the left (data flows left to right; an operation one
+    column right of its furthest input, a leaf just left of its first
+    consumer); rows are the order within a column after crossing reduction,
+    centred on 0 (waypoints of long edges take rows too). The matplotlib demos
+    (``dlmath.widgets.computational_graphs``) use it, so both pictures agree.
+    """
+    nodes = topological_order(_as_list(outputs))
+    boxes = [_Box(i, node) for i, node in enumerate(nodes)]
+    box_of = {id(node): box for node, box in zip(nodes, boxes)}
+    edges = [(box_of[id(child)], box, position)
+             for box in boxes for position, child in enumerate(box.node.inputs)]
+    layers, _ = _layer(boxes, edges)
+    _order(layers)
+    return {box.node: (box.layer, i - (len(layer) - 1) / 2)
+            for layer in layers for i, box in enumerate(layer) if not box.dummy}
+
+
 def _size(box):
     width = 0.0
     height = 0.0

@@ -39,45 +39,6 @@ BOX_WIDTH, BOX_HEIGHT = 1.45, 1.0
 KIND_WORD = {"placeholder": "placeholder", "variable": "Variable", "constant": "constant"}
 
 
-def layered_layout(nodes):
-    """(column, row) of every node: data flows left to right.
-
-    An operation sits one column right of its furthest input; a leaf
-    (placeholder, Variable, constant) sits just left of its first consumer.
-    Rows are ordered by the average row of each node's neighbours (a few
-    sweeps of the barycenter heuristic), then spaced evenly around 0.
-    """
-    column = {}
-    for node in nodes:                   # topological order: inputs first
-        column[node] = 1 + max((column[i] for i in node.inputs), default=-1)
-    for node in nodes:
-        if not node.inputs and node.consumers:
-            users = [column[c] for c in node.consumers if c in column]
-            if users:
-                column[node] = min(users) - 1
-    shift = min(column.values())
-    column = {n: c - shift for n, c in column.items()}
-    columns = {}
-    for node in nodes:
-        columns.setdefault(column[node], []).append(node)
-    row = {}
-    for c, members in columns.items():
-        for i, node in enumerate(members):
-            row[node] = i - (len(members) - 1) / 2
-    inside = set(nodes)
-    for _ in range(4):                   # right to left, then left to right
-        for order in (sorted(columns, reverse=True), sorted(columns)):
-            for c in order:
-                members = columns[c]
-                def centre(n):
-                    near = [row[m] for m in (*n.inputs, *n.consumers) if m in inside]
-                    return sum(near) / len(near) if near else row[n]
-                members.sort(key=lambda n: (centre(n), nodes.index(n)))
-                for i, node in enumerate(members):
-                    row[node] = i - (len(members) - 1) / 2
-    return {n: (column[n], row[n]) for n in nodes}
-
-
 def _short(value):
     """One line of text for a value (dlmath.draw's format, rows joined)."""
     return " ".join(line.strip() for line in format_value(value, max_items=3))
@@ -96,7 +57,7 @@ class GraphFigure:
         outputs = outputs if isinstance(outputs, (list, tuple)) else [outputs]
         self.ax = ax
         self.nodes = dm.topological_order(outputs)
-        layout = layered_layout(self.nodes)
+        layout = draw.layered_positions(outputs)          # the layout of dlmath.draw
         self.xy = {}
         for node in self.nodes:
             if positions and node.name in positions:
