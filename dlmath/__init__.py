@@ -1,11 +1,16 @@
 """dlmath: a computational-graph engine small enough to read in one sitting.
 
-Reading order: ``graph`` (nodes and graphs), ``ops`` (each operation's
-forward and gradient rule), ``losses``, ``session`` (running a graph),
-``backprop`` (gradients), ``train`` (optimizers), ``check`` (gradient
-checking), ``errors``. Around the engine: ``data`` (small seeded datasets),
-``draw`` (pictures of a graph with its values and gradients), and for the
-lessons ``widgets`` (slider demos) and ``exercises`` (answer checkers, quizzes).
+Reading order, each module importing only the ones before it: ``errors``,
+``functions`` (the elementwise formulas on NumPy arrays, written once),
+``graph`` (nodes and graphs), ``ops`` (each operation's forward and gradient
+rule), ``losses`` (fused, stable losses), ``autodiff`` (the backward pass),
+``session`` (running a graph: forward, backward, update), ``train``
+(optimizers), ``gradient_check`` (backprop against central differences).
+Around the engine: ``data`` (small seeded datasets), ``draw`` (pictures of a
+graph with its values and gradients), ``course`` (the course's reference
+models, one module per topic), and for the lessons ``widgets`` (slider demos
+over ``course``) and ``exercises`` (answer checkers comparing against
+``course``, quizzes).
 
     import dlmath as dm
     x = dm.placeholder(name="x")
@@ -25,9 +30,9 @@ from .ops import (add, divide, exp, log, log_softmax, matmul, multiply,
                   negative, reduce_mean, reduce_sum, relu, sigmoid, softmax,
                   square, subtract, tanh, transpose)
 from .losses import mse, sigmoid_cross_entropy, softmax_cross_entropy
-from .session import Session
-from .backprop import (compute_gradients, gradient_override, gradients,
-                       register_gradient, reset_gradient, unbroadcast)
-from .check import check_gradients
+from .autodiff import (gradient_override, register_gradient, reset_gradient,
+                       unbroadcast)
+from .session import Session, compute_gradients, gradients
+from .gradient_check import check_gradients
 from .train import (AdamOptimizer, GradientDescentOptimizer, MomentumOptimizer)
 from .draw import draw_graph

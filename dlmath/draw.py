@@ -45,6 +45,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 import numpy as np
 
+from .graph import topological_order
+
 __all__ = ["GraphPicture", "draw_graph", "format_value"]
 
 
@@ -164,16 +166,9 @@ _KINDS = {"placeholder": "placeholder", "variable": "Variable", "constant": "con
 
 
 def _kind(node):
-    """'placeholder', 'Variable', 'constant' or 'op' (a training step counts as an op)."""
-    kind = getattr(node, "kind", None)
-    if kind in _KINDS:
-        return _KINDS[kind]
-    name = type(node).__name__.lower()
-    for word, kind in (("placeholder", "placeholder"), ("variable", "Variable"),
-                       ("constant", "constant")):
-        if word in name:
-            return kind
-    return "op"
+    """'placeholder', 'Variable', 'constant' or 'op' from the engine's ``node.kind``
+    (a training step, or a node of a kind this module does not know, counts as an op)."""
+    return _KINDS.get(node.kind, "op")
 
 
 def _op_label(node):
@@ -182,36 +177,6 @@ def _op_label(node):
     if isinstance(label, str) and label:
         return label
     return type(node).__name__.lower()
-
-
-def _inputs(node):
-    return list(getattr(node, "inputs", None) or ())
-
-
-def _collect(outputs):
-    """Every node the outputs depend on, inputs before consumers.
-
-    Depth-first from the outputs, taking inputs in order, so the result (and
-    everything drawn from it) depends only on the graph, never on ``id()``.
-    """
-    order = []
-    seen = set()
-    for root in outputs:
-        if id(root) in seen:
-            continue
-        stack = [(root, iter(_inputs(root)))]
-        seen.add(id(root))
-        while stack:
-            node, pending = stack[-1]
-            for child in pending:
-                if id(child) not in seen:
-                    seen.add(id(child))
-                    stack.append((child, iter(_inputs(child))))
-                    break
-            else:
-                stack.pop()
-                order.append(node)
-    return order
 
 
 # --------------------------------------------------------------------------
@@ -321,10 +286,7 @@ def _compute_values(nodes, feed_dict):
 
 def _compute_gradients(loss, feed_dict):
     """``{node: d loss / d node}`` for every node the loss depends on."""
-    try:
-        from .backprop import compute_gradients
-    except ImportError:  # pragma: no cover - older layout of the engine
-        from .gradients import compute_gradients
+    from .session import compute_gradients
     return compute_gradients(loss, feed_dict=feed_dict)
 
 
@@ -380,7 +342,7 @@ def draw_graph(node_or_nodes, feed_dict=None, *, values=True, gradients=None,
     """
     outputs = _as_list(node_or_nodes)
     _check_nodes(outputs)
-    nodes = _collect(outputs)
+    nodes = topological_order(outputs)   # the engine's order: inputs before consumers
     kinds = [_kind(node) for node in nodes]
 
     # --- what to print in each box ----------------------------------------
@@ -438,7 +400,7 @@ def draw_graph(node_or_nodes, feed_dict=None, *, values=True, gradients=None,
 
     edges = []  # (source box, target box, input position)
     for box in boxes:
-        for position, child in enumerate(_inputs(box.node)):
+        for position, child in enumerate(box.node.inputs):
             edges.append((box_of[id(child)], box, position))
 
     layers, chains = _layer(boxes, edges)
@@ -453,6 +415,26 @@ def draw_graph(node_or_nodes, feed_dict=None, *, values=True, gradients=None,
 # --------------------------------------------------------------------------
 # layout
 # --------------------------------------------------------------------------
+
+def layered_positions(outputs):
+    """``{node: (column, row)}``: where ``draw_graph`` puts each node the outputs depend on.
+
+    Columns count from the left (data flows left to right; an operation one
+    column right of its furthest input, a leaf just left of its first
+    consumer); rows are the order within a column after crossing reduction,
+    centred on 0 (waypoints of long edges take rows too). The matplotlib demos
+    (``dlmath.widgets.computational_graphs``) use it, so both pictures agree.
+    """
+    nodes = topological_order(_as_list(outputs))
+    boxes = [_Box(i, node) for i, node in enumerate(nodes)]
+    box_of = {id(node): box for node, box in zip(nodes, boxes)}
+    edges = [(box_of[id(child)], box, position)
+             for box in boxes for position, child in enumerate(box.node.inputs)]
+    layers, _ = _layer(boxes, edges)
+    _order(layers)
+    return {box.node: (box.layer, i - (len(layer) - 1) / 2)
+            for layer in layers for i, box in enumerate(layer) if not box.dummy}
+
 
 def _size(box):
     width = 0.0

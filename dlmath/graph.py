@@ -49,11 +49,12 @@ class Graph:
     comes back at the end of the block.
     """
 
-    def __init__(self):
+    def __init__(self, name=None):
+        self.name = name         # optional, for messages: Graph(name="model")
         self.nodes = []          # every node, in creation order
         self._by_name = {}       # name -> node
         self._counts = {}        # name prefix -> how many names it has used
-        self._cache = {}         # run plans; cleared whenever the graph grows
+        self.version = 0         # grows with every node: caches elsewhere compare it
 
     def as_default(self):
         """Make this the default graph; also usable as a ``with`` block."""
@@ -95,7 +96,14 @@ class Graph:
         node.name = name
         self._by_name[name] = node
         self.nodes.append(node)
-        self._cache.clear()
+        self.version += 1
+
+    def describe(self):
+        """How messages name this graph: its name, or its size (and whether it is the default)."""
+        text = f"graph {self.name!r}" if self.name else \
+            f"a graph of {len(self.nodes)} nodes (first {self.nodes[0].name!r})" \
+            if self.nodes else "an empty graph"
+        return text + (" (the default graph)" if self is _default_graph else "")
 
     def __repr__(self):
         return f"<dlmath.Graph with {len(self.nodes)} nodes>"
@@ -164,28 +172,43 @@ class Node:
     def __repr__(self):
         return f"<{type(self).__name__} {self.name!r}>"
 
-    # Operators build nodes (the functions live in dlmath.ops).
-    def __add__(self, other):      return _ops.add(self, other)
-    def __radd__(self, other):     return _ops.add(other, self)
-    def __sub__(self, other):      return _ops.subtract(self, other)
-    def __rsub__(self, other):     return _ops.subtract(other, self)
-    def __mul__(self, other):      return _ops.multiply(self, other)
-    def __rmul__(self, other):     return _ops.multiply(other, self)
-    def __truediv__(self, other):  return _ops.divide(self, other)
-    def __rtruediv__(self, other): return _ops.divide(other, self)
-    def __matmul__(self, other):   return _ops.matmul(self, other)
-    def __rmatmul__(self, other):  return _ops.matmul(other, self)
-    def __neg__(self):             return _ops.negative(self)
+    # Python's operators build nodes with the builders ``dlmath.ops`` lists in
+    # ``OPERATORS`` (this module comes first and knows no operation).
+    def __add__(self, other):      return _build("add", self, other)
+    def __radd__(self, other):     return _build("add", other, self)
+    def __sub__(self, other):      return _build("subtract", self, other)
+    def __rsub__(self, other):     return _build("subtract", other, self)
+    def __mul__(self, other):      return _build("multiply", self, other)
+    def __rmul__(self, other):     return _build("multiply", other, self)
+    def __truediv__(self, other):  return _build("divide", self, other)
+    def __rtruediv__(self, other): return _build("divide", other, self)
+    def __matmul__(self, other):   return _build("matmul", self, other)
+    def __rmatmul__(self, other):  return _build("matmul", other, self)
+    def __neg__(self):             return _build("negative", self)
 
     def __pow__(self, power):
         if isinstance(power, (int, float)) and power == 2:
-            return _ops.square(self)
+            return _build("square", self)
         raise GraphError(f"{self.name} ** {power!r}: only ** 2 is built in "
                          "(it is square); write x * x * x, or a custom Operation")
 
     @property
     def T(self):
-        return _ops.transpose(self)
+        return _build("transpose", self)
+
+
+#: Builders behind Python's operators on nodes, filled in by ``dlmath.ops``
+#: (``"add"`` -> ``ops.add``, ...), so that ``x + y`` builds an ``Add`` node.
+OPERATORS = {}
+
+
+def _build(name, *args):
+    try:
+        builder = OPERATORS[name]
+    except KeyError:
+        raise GraphError(f"operator {name!r} on nodes needs dlmath.ops; "
+                         "import dlmath (not only dlmath.graph)") from None
+    return builder(*args)
 
 
 def to_float_array(value, what):
@@ -220,7 +243,7 @@ class Placeholder(Node):
         self.shape = None if shape is None else tuple(shape)
         super().__init__((), name, graph)
 
-    def _evaluate(self, values):
+    def compute(self, values):
         # Fed values are put in `values` before the run starts, so getting
         # here means this placeholder was not fed.
         raise FeedError(
@@ -275,7 +298,7 @@ class Variable(Node):
     def shape(self):
         return self.value.shape
 
-    def _evaluate(self, values):
+    def compute(self, values):
         return self._value
 
 
@@ -297,7 +320,7 @@ class Constant(Node):
     def label(self):
         return str(self.value) if self.value.size == 1 else self.name
 
-    def _evaluate(self, values):
+    def compute(self, values):
         return self.value
 
 
@@ -330,7 +353,7 @@ class Operation(Node):
       returned. Return ``d loss / d input`` for each input (``None`` for "no
       gradient"), or a single array if there is one input. Gradients may have
       the broadcast shape: the engine sums them back to each input's shape
-      (see ``dlmath.backprop.unbroadcast``).
+      (see ``dlmath.autodiff.unbroadcast``).
     * optionally ``label``, a short symbol for drawings.
 
     Example::
@@ -344,14 +367,9 @@ class Operation(Node):
                 return grad * 3 * x ** 2       # d/dx x^3 = 3 x^2
 
         y = Cube(x)
-
-    Before calling ``backward`` the engine sets ``self.needs_input_grad``, a
-    tuple of booleans (as in PyTorch): a rule may skip work for inputs whose
-    gradient nobody asked for.
     """
 
     kind = "operation"
-    needs_input_grad = ()
 
     def __init__(self, *inputs, name=None):
         graph = next((x.graph for x in inputs if isinstance(x, Node)), None)
@@ -375,7 +393,14 @@ class Operation(Node):
             "backward(self, grad, inputs, output) in the class, or register one "
             f"with @dlmath.register_gradient({type(self).__name__})")
 
-    def _evaluate(self, values):
+    def backward_some(self, grad, inputs, output, needs):
+        """``backward`` when only the inputs flagged True in ``needs`` (a tuple of
+        booleans, one per input) need a gradient: the backward pass calls this.
+        By default it is ``backward``; an op whose gradients cost real work
+        overrides it to skip the ones nobody asked for (``MatMul`` does)."""
+        return self.backward(grad, inputs, output)
+
+    def compute(self, values):
         args = [values[node] for node in self.inputs]
         try:
             out = self.forward(*args)
@@ -395,11 +420,15 @@ class Operation(Node):
 
 
 class Update(Node):
-    """The node an optimizer's ``minimize`` returns: running it trains one step.
+    """A training step: the node an optimizer's ``minimize`` returns.
 
-    Its only input is the loss. Sessions run updates after every other fetched
-    node, so ``session.run([train_op, loss])`` returns the loss as it was before
-    the step.
+    Its only input is the ``loss``; it names the ``variables`` to train and the
+    ``optimizer`` that moves them (any object with a public
+    ``apply_gradients(pairs)`` taking ``(gradient, variable)`` pairs). The node
+    itself computes nothing: a ``Session`` running it does the forward pass,
+    the backward pass to ``variables`` and then calls the optimizer. Sessions
+    run updates after every other fetched node, so
+    ``session.run([train_op, loss])`` returns the loss as it was before the step.
     """
 
     kind = "update"
@@ -410,12 +439,16 @@ class Update(Node):
         super().__init__((loss,), name)
 
     @property
+    def loss(self):
+        return self.inputs[0]
+
+    @property
     def label(self):
         return "minimize"
 
-    def _evaluate(self, values):
-        self.optimizer._step(self.inputs[0], self.variables, values)
-        return None
+    def compute(self, values):
+        raise GraphError(f"{self.name!r} is a training step: run it with "
+                         "Session().run(train_op, feed_dict)")
 
 
 def topological_order(fetches):
@@ -444,5 +477,3 @@ def topological_order(fetches):
 
 
 _default_graph = Graph()
-
-from . import ops as _ops  # noqa: E402  (ops needs the classes above)

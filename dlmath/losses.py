@@ -6,20 +6,26 @@ combined gradient is also simpler than the chain of its parts.
 
 import numpy as np
 
+from . import functions as F
 from .errors import ShapeError
 from .graph import Operation
-from .ops import _logsumexp, _sigmoid, _softmax
 
 
 class SoftmaxCrossEntropy(Operation):
     """Mean over the batch of -sum_k y_k log softmax(z)_k.
 
-    ``logits`` z has shape (..., classes); ``labels`` y are either one-hot
-    (or any probabilities) of the same shape, or integer class indices of
-    shape (...,). Stable form: log softmax(z) = z - logsumexp(z).
+    ``logits`` z has shape (..., classes). ``labels`` y are either integer
+    class indices of shape (...,), or weights of z's shape: one-hot rows,
+    probabilities, smoothed labels, or rows that do not sum to 1 (counts, a
+    typo). The loss is the formula above whatever the row sums are, and the
+    gradient is exactly the gradient of that loss (it is linear in y, so this
+    holds for any real y, which lets central differences nudge a 0 label).
+    Stable form: log softmax(z) = z - logsumexp(z).
 
-    Gradient: dL/dz = (softmax(z) - y) / batch; for probability labels also
-    dL/dy = -log softmax(z) / batch (integer labels get no gradient).
+    Gradient, with s = sum_k y_k the row sum of the labels:
+    dL/dz = (s softmax(z) - y) / batch, which is (softmax(z) - y) / batch for
+    rows that sum to 1; dL/dy = -log softmax(z) / batch (integer labels get no
+    gradient).
     """
 
     label = "softmax_xent"
@@ -31,21 +37,23 @@ class SoftmaxCrossEntropy(Operation):
         return -np.take_along_axis(logp, self._classes(logits, labels), -1).sum() / batch
 
     def backward(self, grad, inputs, output):
+        return self.backward_some(grad, inputs, output, (True, True))
+
+    def backward_some(self, grad, inputs, output, needs):
         logits, labels = inputs
-        p = _softmax(logits)
-        batch = p.size // p.shape[-1]
+        logp, batch = self._log_probs(logits)
+        p, scale = np.exp(logp), grad / batch
         if labels.shape == logits.shape:
-            d_labels = None                     # rarely wanted: skip unless asked
-            if not self.needs_input_grad or self.needs_input_grad[1]:
-                d_labels = -self._log_probs(logits)[0] * (grad / batch)
-            return (p - labels) * (grad / batch), d_labels
+            row_sums = labels.sum(axis=-1, keepdims=True)   # 1 for probabilities
+            return ((row_sums * p - labels) * scale,        # dL/dz = (s p - y) / batch
+                    -logp * scale if needs[1] else None)    # dL/dy = -log p / batch
         _subtract_one_at(p, self._classes(logits, labels))   # softmax - one_hot
-        return p * (grad / batch), None
+        return p * scale, None
 
     def _log_probs(self, logits):
         if np.ndim(logits) == 0:
             raise ShapeError(f"{self.name}: logits must have a class axis, got a scalar")
-        logp = logits - _logsumexp(logits, -1)
+        logp = F.log_softmax(logits)
         return logp, logp.size // logp.shape[-1]
 
     def _classes(self, logits, labels):
@@ -88,7 +96,7 @@ class SigmoidCrossEntropy(Operation):
     def backward(self, grad, inputs, output):
         z, y = inputs
         scale = grad / z.size
-        return (_sigmoid(z) - y) * scale, -z * scale
+        return (F.sigmoid(z) - y) * scale, -z * scale
 
 
 class MeanSquaredError(Operation):
@@ -124,7 +132,8 @@ def _check_same_shape(op, a, b, a_name, b_name):
 def softmax_cross_entropy(logits, labels, name=None):
     """Softmax + cross-entropy in one stable op; mean over the batch.
 
-    ``labels``: one-hot rows, or integer class indices."""
+    ``labels``: integer class indices, or rows of the logits' shape (one-hot,
+    probabilities, smoothed; any row sum, with the exact gradient)."""
     return SoftmaxCrossEntropy(logits, labels, name=name)
 
 

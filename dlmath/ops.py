@@ -5,7 +5,8 @@
 ``grad = d loss / d output`` it returns ``d loss / d input`` for each input
 (a vector-Jacobian product). Elementwise ops may return gradients of the
 broadcast shape; the engine sums them back to each input's shape in one place,
-``dlmath.backprop.unbroadcast``.
+``dlmath.autodiff.unbroadcast``. The NumPy formulas themselves (stable sigmoid,
+softmax, logsumexp) are written once in ``dlmath.functions``.
 
 Lowercase functions (``add``, ``matmul``, ``sigmoid``...) build the nodes;
 array-likes are accepted wherever a node is expected.
@@ -13,8 +14,9 @@ array-likes are accepted wherever a node is expected.
 
 import numpy as np
 
+from . import functions as F
 from .errors import NumericError, ShapeError
-from .graph import Operation
+from .graph import OPERATORS, Operation
 
 
 # ---------------------------------------------------------------- elementwise
@@ -146,23 +148,13 @@ class Log(Operation):
         return grad / x                        # d/dx ln x = 1/x
 
 
-def _sigmoid(x):
-    """1 / (1 + e^-x), computed without overflow.
-
-    Split on the sign: with z = e^-|x| (always in (0, 1]),
-    sigmoid(x) = 1 / (1 + z) for x >= 0 and z / (1 + z) for x < 0.
-    """
-    z = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1 / (1 + z), z / (1 + z))
-
-
 class Sigmoid(Operation):
-    """s(x) = 1 / (1 + e^-x), stable form in ``_sigmoid``. d/dx s = s (1 - s)."""
+    """s(x) = 1 / (1 + e^-x), stable form in ``functions.sigmoid``. d/dx s = s (1 - s)."""
 
     label = "sigmoid"
 
     def forward(self, x):
-        return _sigmoid(x)
+        return F.sigmoid(x)
 
     def backward(self, grad, inputs, output):
         return grad * output * (1 - output)    # d/dx sigmoid = s (1 - s)
@@ -186,26 +178,13 @@ class Relu(Operation):
     label = "relu"
 
     def forward(self, x):
-        return np.maximum(x, 0)
+        return F.relu(x)
 
     def backward(self, grad, inputs, output):
         return grad * (output > 0)             # 1 where x > 0, else 0
 
 
 # ---------------------------------------------------------------- softmax
-
-def _logsumexp(x, axis):
-    """log sum_j e^(x_j), shifted by the max m so no exponential overflows:
-    log sum e^x = m + log sum e^(x - m)."""
-    m = x.max(axis=axis, keepdims=True)
-    return m + np.log(np.exp(x - m).sum(axis=axis, keepdims=True))
-
-
-def _softmax(x, axis=-1):
-    """e^x / sum e^x, computed as e^(x - max) / sum e^(x - max): no overflow."""
-    e = np.exp(x - x.max(axis=axis, keepdims=True))
-    return e / e.sum(axis=axis, keepdims=True)
-
 
 class Softmax(Operation):
     """softmax(x)_i = e^(x_i) / sum_j e^(x_j) along ``axis``.
@@ -221,7 +200,7 @@ class Softmax(Operation):
         super().__init__(x, name=name)
 
     def forward(self, x):
-        return _softmax(x, self.axis)
+        return F.softmax(x, self.axis)
 
     def backward(self, grad, inputs, output):
         s = output                             # ds_i/dx_j = s_i (delta_ij - s_j)
@@ -241,7 +220,7 @@ class LogSoftmax(Operation):
         super().__init__(x, name=name)
 
     def forward(self, x):
-        return x - _logsumexp(x, self.axis)
+        return F.log_softmax(x, self.axis)
 
     def backward(self, grad, inputs, output):
         # d(log s_i)/dx_j = delta_ij - s_j
@@ -264,12 +243,14 @@ class MatMul(Operation):
         return a @ b
 
     def backward(self, grad, inputs, output):
+        return self.backward_some(grad, inputs, output, (True, True))
+
+    def backward_some(self, grad, inputs, output, needs):
         a, b = inputs
-        need_a, need_b = self.needs_input_grad or (True, True)
         if a.ndim == 2 and b.ndim == 2:        # the common case
-            # dL/da = grad @ b^T,  dL/db = a^T @ grad
-            return (grad @ b.T if need_a else None,
-                    a.T @ grad if need_b else None)
+            # dL/da = grad b^T,  dL/db = a^T grad (each only if needed)
+            return (grad @ b.T if needs[0] else None,
+                    a.T @ grad if needs[1] else None)
         a2 = a[None, :] if a.ndim == 1 else a  # row vector
         b2 = b[:, None] if b.ndim == 1 else b  # column vector
         out_shape = np.broadcast_shapes(a2.shape[:-2], b2.shape[:-2]) + \
@@ -443,3 +424,7 @@ def reduce_mean(x, axis=None, keepdims=False, name=None):
 def transpose(x, axes=None, name=None):
     """Reverse (or permute) the axes of x."""
     return Transpose(x, axes=axes, name=name)
+
+
+OPERATORS.update(add=add, subtract=subtract, multiply=multiply, divide=divide,
+                 matmul=matmul, negative=negative, square=square, transpose=transpose)

@@ -1,42 +1,30 @@
-"""Running a graph: ``Session().run(fetches, feed_dict)``.
+"""Running a graph: ``Session().run(fetches, feed_dict)``, and gradients of a run.
 
 A run computes every node the fetches depend on, in topological order, and
 keeps the values in a dictionary local to that run (nodes store no results,
-only Variables hold state). The order is worked out once per set of fetches
-and cached on the graph until the graph grows.
+only Variables hold state). Running a training step (the ``Update`` node an
+optimizer's ``minimize`` returns) does the whole step here, in three lines of
+``Session.run``: the forward pass, the backward pass (``dlmath.autodiff``) and
+the optimizer's update.
 """
 
-from . import _allocator  # noqa: F401  (speed only: see its docstring)
-from .errors import FeedError, GraphError
-from .graph import Node, Placeholder, topological_order
+import numpy as np
 
-
-def run_plan(fetches):
-    """The nodes to compute for ``fetches``, in order, cached on their graph.
-
-    Update nodes (training steps) go last, so every other value of the run is
-    computed with the variables as they were before the step.
-    """
-    graph = fetches[0].graph
-    key = ("forward", *fetches)
-    plan = graph._cache.get(key)
-    if plan is None:
-        order = topological_order(fetches)
-        plan = [n for n in order if n.kind != "update"] + \
-               [n for n in order if n.kind == "update"]
-        graph._cache[key] = plan
-    return plan
+from .autodiff import backward, backward_plan
+from .errors import FeedError, GradientError, GraphError
+from .graph import Node, Placeholder, Update, Variable, topological_order
 
 
 def evaluate(fetches, values):
-    """Compute the nodes ``fetches`` depend on; return the run's value dict.
+    """The forward pass: compute the nodes ``fetches`` depend on, in order,
+    and return the run's value dict.
 
     ``values`` starts the run: fed placeholders (and, for gradient checks,
     any node whose value should be taken as given instead of computed).
     """
-    for node in run_plan(fetches):
+    for node in topological_order(fetches):
         if node not in values:
-            values[node] = node._evaluate(values)
+            values[node] = node.compute(values)
     return values
 
 
@@ -54,6 +42,11 @@ def prepare_feed(feed_dict, graph):
                 f"feed_dict key {_describe(key)} is not a placeholder: only "
                 "placeholders can be fed; create one with dlmath.placeholder() "
                 "and use it in the graph where the value is needed")
+        if key.graph is not graph:
+            raise FeedError(
+                f"feed_dict key {key.name!r} belongs to {key.graph.describe()}, "
+                f"not to {graph.describe()} that is being run; feed the "
+                "placeholders of the graph you run")
         feed[key] = key.check_feed(value)
     return feed
 
@@ -89,11 +82,76 @@ def as_fetch_list(fetches):
     return list(nodes), single
 
 
+def graph_of(nodes, graph=None):
+    """The graph every node of ``nodes`` belongs to: ``graph`` if given, else
+    the first node's; a :class:`GraphError` naming both graphs otherwise."""
+    graph = graph or nodes[0].graph
+    for node in nodes:
+        if node.graph is not graph:
+            raise GraphError(
+                f"node {node.name!r} belongs to {node.graph.describe()}, but this "
+                f"run is on {graph.describe()}; run each graph with its own "
+                "Session(graph=...), or build the nodes inside the same "
+                "`with graph.as_default():` block")
+    return graph
+
+
+# ---------------------------------------------------------------- gradients of a run
+
+def gradients(loss, wrt, feed_dict=None):
+    """d loss / d w for each node w in ``wrt`` (a node, or a list of nodes).
+
+    Runs the graph with ``feed_dict``; returns an array shaped like each
+    node's value (zeros if the loss does not depend on it): one array for a
+    single node, a list for a list.
+    """
+    nodes, single = as_fetch_list(wrt)
+    loss = single_loss(loss)
+    graph = graph_of([loss, *nodes])
+    values = evaluate([loss, *nodes], prepare_feed(feed_dict, graph))
+    grads = backward(loss, values, nodes)
+    result = [np.array(grads[n]) if n in grads else np.zeros(np.shape(values[n]))
+              for n in nodes]
+    return result[0] if single else result
+
+
+def compute_gradients(loss, feed_dict=None):
+    """A dict mapping every node the loss depends on to d loss / d node."""
+    loss = single_loss(loss)
+    values = evaluate([loss], prepare_feed(feed_dict, loss.graph))
+    grads = backward(loss, values)
+    return {node: np.array(grads[node]) if node in grads
+            else np.zeros(np.shape(values[node]))
+            for node in topological_order([loss])}
+
+
+def single_loss(loss):
+    """The one node of ``loss``; a :class:`GradientError` for a list."""
+    nodes, single = as_fetch_list(loss)
+    if not single:
+        raise GradientError("the loss must be a single node, not a list; add "
+                            "the losses together first")
+    return nodes[0]
+
+
+def variables_of(loss):
+    """The Variables ``loss`` depends on (inputs-first order)."""
+    return [n for n in topological_order([loss]) if isinstance(n, Variable)]
+
+
+# ---------------------------------------------------------------- Session
+
 class Session:
-    """Runs graphs. ``with Session() as sess:`` also works (closing is a no-op)."""
+    """Runs graphs. ``with Session() as sess:`` also works (closing is a no-op).
+
+    ``Session(graph=g)`` runs nodes of ``g`` only and refuses others with a
+    :class:`~dlmath.errors.GraphError` naming both graphs; ``Session()`` runs
+    the graph of the nodes it is given.
+    """
 
     def __init__(self, graph=None):
         self.graph = graph
+        self._plans = {}          # fetches -> (graph version, forward nodes, steps)
 
     def run(self, fetches, feed_dict=None):
         """Compute ``fetches`` (a node, or a list/tuple of nodes).
@@ -104,13 +162,37 @@ class Session:
         Fetched Variables and constants are copies of their current value.
         """
         nodes, single = as_fetch_list(fetches)
-        graph = self.graph or nodes[0].graph
-        values = evaluate(nodes, prepare_feed(feed_dict, graph))
+        graph = graph_of(nodes, self.graph)
+        forward, steps = self._plan(nodes, graph)
+        values = prepare_feed(feed_dict, graph)
+        for node in forward:                                # forward pass
+            if node not in values:
+                values[node] = node.compute(values)
+        for step, plan in steps:                            # training steps, last
+            grads = backward(step.loss, values, step.variables, plan)  # backward pass
+            step.optimizer.apply_gradients(
+                [(grads.get(v), v) for v in step.variables])           # update
+            values[step] = None
         results = [values[node] for node in nodes]
         for i, node in enumerate(nodes):
             if node.kind in ("variable", "constant"):
                 results[i] = results[i].copy()     # editing it must not change the node
         return results[0] if single else results
+
+    def _plan(self, nodes, graph):
+        """(nodes to compute in order, [(Update node, its backward plan)] to
+        run after them) for ``nodes``. Only a shortcut: worked out once per list
+        of fetches, and again if the graph grew."""
+        key = tuple(nodes)
+        plan = self._plans.get(key)
+        if plan is None or plan[0] != graph.version:
+            order = topological_order(nodes)
+            plan = (graph.version,
+                    [n for n in order if not isinstance(n, Update)],
+                    [(n, backward_plan(n.loss, n.variables)) for n in order
+                     if isinstance(n, Update)])
+            self._plans[key] = plan
+        return plan[1], plan[2]
 
     def close(self):
         pass
@@ -123,4 +205,3 @@ class Session:
 
     def __exit__(self, *exc_info):
         self.close()
-

@@ -2,15 +2,32 @@
 
 ``optimizer.minimize(loss)`` returns an update node; each
 ``session.run(train_op, feed_dict)`` computes the loss, backpropagates to
-the Variables the loss depends on and moves each of them one step.
+the Variables the loss depends on and hands the gradients to the optimizer's
+``apply_gradients``, which moves each Variable one step with ``update``.
 """
 
 import numpy as np
 
-from .backprop import backprop, variables_of
 from .errors import GradientError
 from .graph import Update, Variable, as_node
+from .session import variables_of
 
+
+# ---------------------------------------------------------------- the steps, on arrays
+
+def gradient_step(w, grad, learning_rate):
+    """One step of gradient descent: w <- w - learning_rate * dL/dw."""
+    return w - learning_rate * grad
+
+
+def momentum_step(w, v, grad, learning_rate, momentum):
+    """One step with momentum, returning (w, v):
+    v <- momentum * v + dL/dw;  w <- w - learning_rate * v."""
+    v = momentum * v + grad
+    return w - learning_rate * v, v
+
+
+# ---------------------------------------------------------------- optimizers
 
 class Optimizer:
     """Base class. Subclasses define ``update(variable, grad)``."""
@@ -32,15 +49,16 @@ class Optimizer:
                 "nothing to train; build it from dlmath.Variable(...) parameters")
         return Update(loss, self, variables, name=name)
 
-    def _step(self, loss, variables, values):
-        grads = backprop(loss, values, variables)
-        for var in variables:
-            grad = grads.get(var)
+    def apply_gradients(self, grads_and_vars):
+        """One step for each ``(gradient, Variable)`` pair (a None gradient: no step)."""
+        for grad, var in grads_and_vars:
             if grad is not None:
                 self.update(var, grad)
 
     def update(self, var, grad):
-        raise NotImplementedError
+        """Move ``var.value`` one step using ``grad`` = dL/dvar."""
+        raise NotImplementedError(
+            f"{type(self).__name__} must define update(self, var, grad)")
 
     def __repr__(self):
         settings = ", ".join(f"{k}={v!r}" for k, v in vars(self).items()
@@ -52,7 +70,7 @@ class GradientDescentOptimizer(Optimizer):
     """w <- w - learning_rate * dL/dw."""
 
     def update(self, var, grad):
-        var.value = var.value - self.learning_rate * grad
+        var.value = gradient_step(var.value, grad, self.learning_rate)
 
 
 class MomentumOptimizer(Optimizer):
@@ -67,10 +85,8 @@ class MomentumOptimizer(Optimizer):
         self.velocity = {}                   # Variable -> v
 
     def update(self, var, grad):
-        v = self.velocity.get(var, 0.0)
-        v = self.momentum * v + grad
-        self.velocity[var] = v
-        var.value = var.value - self.learning_rate * v
+        var.value, self.velocity[var] = momentum_step(
+            var.value, self.velocity.get(var, 0.0), grad, self.learning_rate, self.momentum)
 
 
 class AdamOptimizer(Optimizer):

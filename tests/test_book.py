@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from test_lessons import toc_files
+from toc import toc_files
 
 ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "_build" / "html"

@@ -131,7 +131,7 @@ def test_drawing_a_training_step_does_not_train():
     _, loss, feed = small_graph()
 
     class Fake:
-        def _step(self, *args):
+        def apply_gradients(self, *args):
             raise AssertionError("drawing must not run the training step")
 
     W = loss.graph.get_node("W")
@@ -233,3 +233,23 @@ def test_bad_input_is_explained():
 )
 def test_format_value(value, lines):
     assert format_value(value) == lines
+
+
+def test_the_demos_place_nodes_where_draw_graph_does():
+    import matplotlib.pyplot as plt
+
+    from dlmath.draw import layered_positions
+    from dlmath.graph import Operation, topological_order
+    from dlmath.widgets.computational_graphs import GraphFigure
+
+    _, loss, _ = small_graph()
+    layout = layered_positions(loss)
+    assert {node.name for node in layout} == {node.name for node in topological_order([loss])}
+    assert all(layout[node][0] > max(layout[i][0] for i in node.inputs)
+               for node in layout if isinstance(node, Operation))   # data flows to the right
+    fig, ax = plt.subplots()
+    try:
+        picture = GraphFigure(ax, loss, x_gap=1.0, y_gap=1.0)
+        assert all(picture.xy[node] == (column, -row) for node, (column, row) in layout.items())
+    finally:
+        plt.close(fig)

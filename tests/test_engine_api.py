@@ -143,14 +143,63 @@ def test_values_are_not_stored_on_nodes(graph):
     assert not any(isinstance(v, np.ndarray) for v in vars(y).values())
 
 
-def test_run_plan_is_cached_and_invalidated_when_the_graph_grows(graph):
+def test_a_session_reuses_its_plan_until_the_graph_grows(graph):
+    sess = dm.Session(graph)
     x = dm.placeholder()
     y = x + 1
-    assert run(y, {x: 1}) == 2
-    assert any(k[0] == "forward" for k in graph._cache)
-    z = y * 10
-    assert not graph._cache
-    assert run([y, z], {x: 1}) == [2, 20]
+    assert sess.run(y, {x: 1}) == 2
+    version = graph.version
+    w = dm.Variable(2.0)
+    z = y * w
+    assert graph.version > version          # the session sees the graph grew
+    assert sess.run([y, z], {x: 1}) == [2, 4]
+    step = dm.train.GradientDescentOptimizer(0.5).minimize(z)
+    sess.run(step, {x: 1})                  # dz/dw = y = 2: w = 2 - 0.5 * 2
+    assert sess.run(z, {x: 1}) == 2.0
+
+
+def test_a_session_bound_to_a_graph_refuses_nodes_of_another_graph():
+    g1, g2 = dm.Graph(name="model"), dm.Graph(name="other")
+    with g1.as_default():
+        a = dm.constant(1.0, name="a")
+    with g2.as_default():
+        b = dm.constant(2.0, name="b")
+    sess = dm.Session(graph=g1)
+    assert sess.run(a) == 1.0
+    with pytest.raises(dm.DlmathError, match=r"'b' belongs to graph 'other'.*graph 'model'"):
+        sess.run(b)
+    with pytest.raises(dm.GraphError, match=r"'b' belongs to graph 'other'"):
+        dm.Session().run([a, b])            # one run, one graph
+
+
+def test_graphs_without_names_are_told_apart_in_messages():
+    g1, g2 = dm.Graph(), dm.Graph()
+    with g1.as_default():
+        dm.constant(1.0, name="a")
+    with g2.as_default():
+        b = dm.constant(2.0, name="b")
+    with pytest.raises(dm.GraphError) as info:
+        dm.Session(graph=g1).run(b)
+    assert "first 'b'" in str(info.value) and "first 'a'" in str(info.value)
+
+
+def test_a_training_step_runs_forward_backward_and_update_in_the_session(graph):
+    x = dm.placeholder()
+    w = dm.Variable([1.0, -2.0])
+    loss = dm.reduce_sum(dm.square(w * x))
+    seen = []
+
+    class Recording(dm.train.GradientDescentOptimizer):
+        def apply_gradients(self, grads_and_vars):
+            seen.extend((np.array(g), v) for g, v in grads_and_vars)
+            super().apply_gradients(grads_and_vars)
+
+    step = Recording(0.25).minimize(loss)
+    before, _ = dm.Session().run([loss, step], {x: 1.0})
+    assert before == 5.0                    # fetched values come from before the step
+    (grad, var), = seen
+    assert var is w and np.allclose(grad, [2.0, -4.0])   # d/dw w^2 = 2w
+    assert np.allclose(w.value, [0.5, -1.0])
 
 
 def test_fetched_variable_is_a_copy(graph):

@@ -193,6 +193,50 @@ def test_softmax_cross_entropy_one_hot(data):
 
 @SETTINGS
 @given(data=st.data())
+def test_softmax_cross_entropy_soft_labels(data):
+    """Probability rows (each sums to 1), e.g. a teacher's softmax."""
+    n, k = data.draw(st.integers(1, 4)), data.draw(st.integers(2, 4))
+    logits = data.draw(values((n, k), -20, 20))
+    weights = data.draw(values((n, k), 0.01, 1))
+    check_op(dm.softmax_cross_entropy, logits, weights / weights.sum(axis=1, keepdims=True))
+
+
+@SETTINGS
+@given(data=st.data())
+def test_softmax_cross_entropy_smoothed_labels(data):
+    """Label smoothing written by hand, right ((1 - a) y + a / k) or with a typo
+    (a row sum other than 1): the gradient is that of the loss computed."""
+    n, k = data.draw(st.integers(1, 4)), data.draw(st.integers(2, 4))
+    logits = data.draw(values((n, k), -20, 20))
+    one_hot = np.eye(k)[data.draw(hnp.arrays(np.int64, n, elements=st.integers(0, k - 1)))]
+    alpha = data.draw(st.floats(0.0, 0.5))
+    spread = data.draw(st.sampled_from([alpha / k, alpha]))     # alpha alone: rows sum != 1
+    check_op(dm.softmax_cross_entropy, logits, (1 - alpha) * one_hot + spread)
+
+
+@SETTINGS
+@given(data=st.data())
+def test_softmax_cross_entropy_unnormalised_labels(data):
+    """Any non-negative weights, e.g. counts per class."""
+    n, k = data.draw(st.integers(1, 4)), data.draw(st.integers(2, 4))
+    logits = data.draw(values((n, k), -20, 20))
+    check_op(dm.softmax_cross_entropy, logits, data.draw(values((n, k), 0, 5)))
+
+
+def test_softmax_cross_entropy_with_smoothed_labels_passes_check_gradients():
+    """The case from issue 12: rows summing to 0.9 used to give 0.129 for 0.443."""
+    with dm.Graph().as_default():
+        z = dm.Variable([[2.0, -1.0, 0.5], [0.0, 1.0, -2.0]], name="z")
+        labels = np.array([[0.8, 0.05, 0.05], [0.05, 0.8, 0.05]])   # rows sum to 0.9
+        result = dm.check_gradients(dm.softmax_cross_entropy(z, labels))
+        assert result.passed, repr(result)
+        s = labels.sum(axis=1, keepdims=True)
+        p = np.exp(z.value) / np.exp(z.value).sum(axis=1, keepdims=True)
+        assert np.allclose(result[0].analytic, (s * p - labels) / 2)
+
+
+@SETTINGS
+@given(data=st.data())
 def test_softmax_cross_entropy_integer_labels(data):
     n, k = data.draw(st.integers(1, 4)), data.draw(st.integers(2, 4))
     logits = data.draw(values((n, k), -20, 20))

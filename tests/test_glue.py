@@ -30,7 +30,7 @@ import jupytext
 import nbformat
 import pytest
 
-from test_lessons import toc_files
+from toc import toc_files
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / "_build" / ".jupyter_cache"

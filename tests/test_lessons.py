@@ -8,25 +8,13 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
 
 import lesson_pairs
+from toc import toc_files
 
 ROOT = Path(__file__).resolve().parents[1]
 LESSONS = sorted((ROOT / "lessons").glob("[0-9][0-9]-*.md"))
 CHAPTERS = sorted((ROOT / "book").glob("[0-9][0-9]-*.md"))
-
-
-def toc_files() -> set[str]:
-    def walk(entries):
-        for entry in entries:
-            if "file" in entry:
-                yield entry["file"]
-            yield from walk(entry.get("sections", []))
-            yield from walk(entry.get("chapters", []))
-
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    return {toc["root"], *walk(toc.get("parts", []))}
 
 
 def ids(paths):

@@ -20,6 +20,7 @@ import warnings
 import numpy as np
 
 import dlmath as dm
+from dlmath.functions import sigmoid as _sig, softmax as _softmax
 
 from .checking import (RANDOM_CASES, Case, Problem, checker, grade_function, is_unattempted, not_attempted,
                        returns_nothing, run_learner, timeout_feedback)
@@ -318,10 +319,6 @@ def check_matmul_backward(matmul_backward=...):
 # --- sigmoid ----------------------------------------------------------------------------
 
 
-def _sig(x):
-    return 1 / (1 + np.exp(-x))
-
-
 _SIGMOID_CASES = [
     Case("a vector x, grad = 2", np.array([-2.0, -0.5, 0.5, 3.0]), np.array([2.0, 2.0, 2.0, 2.0])),
     Case("x = 0, grad = 1", np.array(0.0), np.array(1.0)),
@@ -363,11 +360,6 @@ def check_sigmoid_backward(sigmoid_backward=...):
 
 
 # --- softmax with cross-entropy -----------------------------------------------------------
-
-
-def _softmax(Z, axis=-1):
-    E = np.exp(Z - Z.max(axis=axis, keepdims=True))
-    return E / E.sum(axis=axis, keepdims=True)
 
 
 def _xent_gradient(Z, Y):

@@ -17,18 +17,14 @@
 
 import numpy as np
 
+from dlmath.course.boltzmann_machines import hidden_probabilities as _hidden_probabilities
+from dlmath.course.boltzmann_machines import rbm_energy as _energy
+from dlmath.functions import sigmoid as _sigmoid, softmax as _softmax
+
 from .checking import Case, checker, grade_function, grade_value
 
 
-def _sigmoid(x):
-    return 1 / (1 + np.exp(-x))
-
-
 # --- the energy of an RBM -------------------------------------------------------
-
-
-def _energy(v, h, W, a, b):
-    return -(v @ W @ h) - a @ v - b @ h
 
 
 def _rbm_case(label, m, n, seed):
@@ -94,10 +90,6 @@ def check_energy(energy=...):
 # --- p(h | v) ---------------------------------------------------------------------
 
 
-def _hidden_probabilities(v, W, b):
-    return _sigmoid(v @ W + b)
-
-
 def _hidden_case(label, k, m, n, seed):
     rng = np.random.default_rng(seed)
     v = (rng.random((k, m)) < 0.5).astype(float)
@@ -118,11 +110,6 @@ _HIDDEN_CASES = [
 def _random_hidden_case(rng):
     k, m, n = (int(v) for v in rng.integers(1, 7, size=3))
     return _hidden_case(f"a batch of {k}, {m} visible and {n} hidden units", k, m, n, int(rng.integers(2**31)))
-
-
-def _softmax(x):
-    e = np.exp(x - x.max(axis=-1, keepdims=True))
-    return e / e.sum(axis=-1, keepdims=True)
 
 
 _HIDDEN_MISTAKES = [

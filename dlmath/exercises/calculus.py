@@ -12,6 +12,8 @@
 
 import numpy as np
 
+from dlmath.functions import sigmoid as _sigmoid
+
 from .checking import Case, checker, grade_function
 
 # --- central difference --------------------------------------------------------
@@ -122,10 +124,6 @@ def check_gradient(gradient=...):
 
 
 # --- chain rule: one sigmoid neuron ---------------------------------------------
-
-
-def _sigmoid(z):
-    return 1 / (1 + np.exp(-z))
 
 
 def _dy_dw(x, w, b):

@@ -18,6 +18,8 @@ import warnings
 
 import numpy as np
 
+from dlmath.functions import sigmoid as _sigmoid
+
 from .checking import (RANDOM_CASES, Case, checker, grade_function, grade_value, is_unattempted,
                        not_attempted, random_generator, returns_nothing, run_learner, timeout_feedback)
 from .feedback import CORRECT, INCORRECT, Feedback, clean_text, format_value
@@ -179,10 +181,6 @@ def check_topological_sort(topological_sort=...):
 
 
 # --- the neuron's forward pass in NumPy ---------------------------------------------
-
-
-def _sigmoid(s):
-    return 1 / (1 + np.exp(-s))
 
 
 def _neuron(x1, x2, w1, w2, b):

@@ -15,6 +15,8 @@
 
 import numpy as np
 
+from dlmath.course.gradient_descent import gradient_step as _step, momentum_step as _momentum_step
+
 from .checking import Case, Problem, checker, grade_function, grade_value
 from .feedback import format_value
 
@@ -28,10 +30,6 @@ def _array(rng, shape, scale=1.0):
     return np.round(scale * rng.normal(size=shape), 2)
 
 # --- one gradient step -------------------------------------------------------
-
-
-def _step(w, grad, learning_rate):
-    return w - learning_rate * grad
 
 
 _STEP_CASES = [
@@ -148,11 +146,6 @@ def check_largest_stable_learning_rate(value=...):
 
 
 # --- one step of gradient descent with momentum --------------------------------
-
-
-def _momentum_step(w, v, grad, learning_rate, momentum):
-    v = momentum * v + grad
-    return w - learning_rate * v, v
 
 
 _MOMENTUM_CASES = [

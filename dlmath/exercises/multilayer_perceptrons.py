@@ -16,14 +16,12 @@ import warnings
 
 import numpy as np
 
+from dlmath.functions import relu as _relu, softmax as _softmax
+
 from .checking import TIME_LIMIT, Case, checker, grade_function, is_unattempted, not_attempted, run_learner
 from .feedback import CORRECT, INCORRECT, Feedback, clean_text, format_value
 
 # --- the forward pass of a two-layer network ------------------------------------
-
-
-def _relu(z):
-    return np.maximum(z, 0.0)
 
 
 def _forward(X, W1, b1, W2, b2):
@@ -51,12 +49,6 @@ def _random_forward_case(rng):
     n, d, h, k = (int(v) for v in rng.integers(1, 7, size=4))
     return _forward_case(f"{n} example(s), {d} input(s), {h} hidden unit(s), {k} output(s)", n, d, h, k,
                          int(rng.integers(2**31)))
-
-
-def _softmax(z):
-    z = z - z.max(axis=-1, keepdims=True)
-    e = np.exp(z)
-    return e / e.sum(axis=-1, keepdims=True)
 
 
 _FORWARD_MISTAKES = [

@@ -11,8 +11,10 @@
 
 import numpy as np
 
+from dlmath.course.perceptrons import perceptron_update as _update, predict as _predict
+
 from .checking import Case, Problem, checker, grade_function
-from .feedback import format_value
+from .feedback import INCORRECT, Feedback, format_value
 
 
 def _cases_X(seed, n, d=2):
@@ -21,10 +23,6 @@ def _cases_X(seed, n, d=2):
 
 
 # --- class prediction ----------------------------------------------------------
-
-
-def _predict(X, w, b):
-    return (X @ w + b > 0).astype(int)
 
 
 _PREDICT_CASES = [
@@ -131,11 +129,6 @@ def check_signed_distance(signed_distance=...):
 
 
 # --- the perceptron rule ------------------------------------------------------------
-
-
-def _update(w, b, x, y):
-    predicted = 1 if x @ w + b > 0 else 0
-    return w + (y - predicted) * x, b + (y - predicted)
 
 
 _UPDATE_CASES = [

@@ -20,6 +20,8 @@ wrong answer, so :func:`_with_nan_hint` looks for them explicitly.
 
 import numpy as np
 
+from dlmath.course.probability import softmax_t as _softmax_t
+
 from .checking import Case, _call, checker, grade_function
 from .mistakes import close
 
@@ -262,12 +264,6 @@ def check_bernoulli_mle(mle=...):
 
 
 # --- softmax with a temperature ---------------------------------------------------------
-
-
-def _softmax_t(logits, T):
-    z = np.asarray(logits, dtype=float) / T
-    e = np.exp(z - z.max())
-    return e / e.sum()
 
 
 def _naive(logits, T):

@@ -23,56 +23,20 @@ import numpy as np
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 import dlmath as dm
+from dlmath import draw
 from dlmath.draw import format_value
 
 from .figure import LiveFigure, animation, new_figure
 
-# the colours of dlmath.draw, so both kinds of picture read the same
-FILL = {"placeholder": "#dbeafe", "variable": "#dcfce7", "constant": "#f3f4f6", "operation": "#fef3c7"}
-EDGE = {"placeholder": "#1d4ed8", "variable": "#15803d", "constant": "#6b7280", "operation": "#b45309"}
-HIGHLIGHT = "#7c3aed"
-GRADIENT = "#b91c1c"
+# the colours of dlmath.draw, by the engine's node.kind, so both kinds of picture read the same
+_DRAW_KIND = {"placeholder": "placeholder", "variable": "Variable", "constant": "constant",
+              "operation": "op"}
+FILL = {kind: draw.STYLE[word][0] for kind, word in _DRAW_KIND.items()}
+EDGE = {kind: draw.STYLE[word][1] for kind, word in _DRAW_KIND.items()}
+HIGHLIGHT = draw.HIGHLIGHT_COLOUR
+GRADIENT = draw.GRADIENT_COLOUR
 BOX_WIDTH, BOX_HEIGHT = 1.45, 1.0
 KIND_WORD = {"placeholder": "placeholder", "variable": "Variable", "constant": "constant"}
-
-
-def layered_layout(nodes):
-    """(column, row) of every node: data flows left to right.
-
-    An operation sits one column right of its furthest input; a leaf
-    (placeholder, Variable, constant) sits just left of its first consumer.
-    Rows are ordered by the average row of each node's neighbours (a few
-    sweeps of the barycenter heuristic), then spaced evenly around 0.
-    """
-    column = {}
-    for node in nodes:                   # topological order: inputs first
-        column[node] = 1 + max((column[i] for i in node.inputs), default=-1)
-    for node in nodes:
-        if not node.inputs and node.consumers:
-            users = [column[c] for c in node.consumers if c in column]
-            if users:
-                column[node] = min(users) - 1
-    shift = min(column.values())
-    column = {n: c - shift for n, c in column.items()}
-    columns = {}
-    for node in nodes:
-        columns.setdefault(column[node], []).append(node)
-    row = {}
-    for c, members in columns.items():
-        for i, node in enumerate(members):
-            row[node] = i - (len(members) - 1) / 2
-    inside = set(nodes)
-    for _ in range(4):                   # right to left, then left to right
-        for order in (sorted(columns, reverse=True), sorted(columns)):
-            for c in order:
-                members = columns[c]
-                def centre(n):
-                    near = [row[m] for m in (*n.inputs, *n.consumers) if m in inside]
-                    return sum(near) / len(near) if near else row[n]
-                members.sort(key=lambda n: (centre(n), nodes.index(n)))
-                for i, node in enumerate(members):
-                    row[node] = i - (len(members) - 1) / 2
-    return {n: (column[n], row[n]) for n in nodes}
 
 
 def _short(value):
@@ -93,7 +57,7 @@ class GraphFigure:
         outputs = outputs if isinstance(outputs, (list, tuple)) else [outputs]
         self.ax = ax
         self.nodes = dm.topological_order(outputs)
-        layout = layered_layout(self.nodes)
+        layout = draw.layered_positions(outputs)          # the layout of dlmath.draw
         self.xy = {}
         for node in self.nodes:
             if positions and node.name in positions:

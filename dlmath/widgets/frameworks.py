@@ -1,179 +1,20 @@
-"""From dlmath to real frameworks: a tiny define-by-run autodiff, and pictures of both styles.
+"""Pictures of the two styles of framework: a graph built before running, a tape recorded while running.
 
-* ``Tensor``, ``tanh``, ``softmax_cross_entropy``, ``backward``: a tape-based,
-  define-by-run automatic differentiation in a few dozen lines, the way
-  PyTorch works. Every operation computes its value at once (ordinary NumPy)
-  and appends a record ``(output, inputs, vjp)`` to the tape; ``backward(loss)``
-  walks the tape in reverse and applies each vector-Jacobian product. The
-  chapter writes the same code out in full.
-* ``grad(f)``: JAX-style, a function that returns the gradients of ``f``.
-* ``mlp_three_ways(...)``: the same two-layer network on the moons, trained
-  with dlmath (define-then-run), with the tape (define-by-run) and with
-  hand-written NumPy backprop; returns the three loss curves.
+The tape autodiff itself (``Tensor``, ``backward``, ``grad``, ``mlp_three_ways``)
+is in ``dlmath.course.frameworks``.
+
 * ``tape_demo()``: a slider over the steps of one forward and backward pass,
   the graph built before running (dlmath, TensorFlow 1) beside the tape
   recorded while running (PyTorch).
-* ``tape_animation()``: the same, kernel-free.
-"""
+* ``tape_animation()``: the same, kernel-free."""
 
 from __future__ import annotations
 
 import ipywidgets as widgets
-import numpy as np
 from matplotlib.patches import FancyBboxPatch
-
-import dlmath as dm
-from dlmath import data
 
 from .figure import LiveFigure, animation, new_figure
 
-# ----------------------------------------------------------------- the tape
-
-TAPE = []  # records (output, inputs, vjp) in the order the operations ran
-
-
-class Tensor:
-    """A NumPy value that remembers how it was computed."""
-
-    def __init__(self, value, name=None):
-        self.value = np.asarray(value, dtype=float)
-        self.grad = None
-        self.name = name
-
-    def __add__(self, other):
-        return _record(self.value + other.value, (self, other),
-                       lambda g: (_unbroadcast(g, self.value.shape), _unbroadcast(g, other.value.shape)), "+")
-
-    def __matmul__(self, other):
-        return _record(self.value @ other.value, (self, other),
-                       lambda g: (g @ other.value.T, self.value.T @ g), "@")
-
-    def __repr__(self):
-        return f"Tensor(shape {self.value.shape}{', ' + self.name if self.name else ''})"
-
-
-def _unbroadcast(g, shape):
-    while g.ndim > len(shape):
-        g = g.sum(axis=0)
-    return g
-
-
-def _record(value, inputs, vjp, label):
-    out = Tensor(value, name=label)
-    TAPE.append((out, inputs, vjp))
-    return out
-
-
-def tanh(x):
-    t = np.tanh(x.value)
-    return _record(t, (x,), lambda g: (g * (1 - t**2),), "tanh")
-
-
-def softmax_cross_entropy(logits, labels):
-    """Mean cross-entropy of integer ``labels`` (a NumPy array, not differentiated)."""
-    z = logits.value - logits.value.max(axis=1, keepdims=True)
-    p = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
-    n = len(labels)
-    loss = -np.log(p[np.arange(n), labels]).mean()
-    one_hot = np.eye(p.shape[1])[labels]
-    return _record(loss, (logits,), lambda g: (g * (p - one_hot) / n,), "softmax_xent")
-
-
-def backward(loss):
-    """Fill ``.grad`` of every tensor on the tape that leads to ``loss``; then clear the tape."""
-    grads = {id(loss): np.ones_like(loss.value)}
-    for out, inputs, vjp in reversed(TAPE):
-        g = grads.pop(id(out), None)
-        if g is None:
-            continue
-        for x, gx in zip(inputs, vjp(g)):
-            grads[id(x)] = grads.get(id(x), 0) + gx
-            x.grad = grads[id(x)]
-    TAPE.clear()
-
-
-def grad(f):
-    """JAX style: ``grad(f)(params)`` is the list of d f / d p for the arrays in ``params``."""
-    def gradient(params, *args):
-        tensors = [Tensor(p) for p in params]
-        backward(f(tensors, *args))
-        return [t.grad if t.grad is not None else np.zeros_like(t.value) for t in tensors]
-    return gradient
-
-
-# ----------------------------------------------------------------- one model, three ways
-
-
-def init_params(hidden=8, seed=0):
-    """``[W1, b1, W2, b2]`` for a 2-hidden-2 network, seeded."""
-    rng = np.random.default_rng(seed)
-    return [rng.normal(size=(2, hidden)) / np.sqrt(2), np.zeros(hidden),
-            rng.normal(size=(hidden, 2)) / np.sqrt(hidden), np.zeros(2)]
-
-
-def numpy_loss_and_grads(params, X, y):
-    """Forward and backward pass written out by hand in NumPy."""
-    W1, b1, W2, b2 = params
-    H = np.tanh(X @ W1 + b1)
-    Z = H @ W2 + b2
-    Z0 = Z - Z.max(axis=1, keepdims=True)
-    P = np.exp(Z0) / np.exp(Z0).sum(axis=1, keepdims=True)
-    n = len(y)
-    loss = -np.log(P[np.arange(n), y]).mean()
-    dZ = (P - np.eye(2)[y]) / n
-    dH = dZ @ W2.T
-    dA = dH * (1 - H**2)
-    return loss, [X.T @ dA, dA.sum(axis=0), H.T @ dZ, dZ.sum(axis=0)]
-
-
-def tape_loss(params, X, y):
-    """The same network with the tape (``params`` are Tensors)."""
-    W1, b1, W2, b2 = params
-    H = tanh(Tensor(X) @ W1 + b1)
-    return softmax_cross_entropy(H @ W2 + b2, y)
-
-
-def mlp_three_ways(steps=200, learning_rate=0.5, hidden=8, seed=0):
-    """Train the same network three ways; returns ``{style: losses}`` (``steps + 1`` values each)."""
-    X, y = data.moons(200, noise=0.1, seed=seed)
-    curves = {}
-
-    # 1. define-then-run: dlmath builds the graph once, then runs it
-    start = init_params(hidden, seed)
-    graph = dm.Graph()
-    with graph.as_default():
-        Xp, yp = dm.placeholder(name="X"), dm.placeholder(name="y")
-        W1, b1, W2, b2 = (dm.Variable(p, name=n) for p, n in zip(start, ["W1", "b1", "W2", "b2"]))
-        loss = dm.softmax_cross_entropy(dm.tanh(Xp @ W1 + b1) @ W2 + b2, yp)
-        train_op = dm.train.GradientDescentOptimizer(learning_rate).minimize(loss)
-        session = dm.Session()
-        losses = [session.run([train_op, loss], {Xp: X, yp: y})[1] for _ in range(steps)]
-        losses.append(session.run(loss, {Xp: X, yp: y}))
-    curves["dlmath (define-then-run)"] = np.array(losses)
-
-    # 2. define-by-run: the tape is recorded anew at every step
-    params = [Tensor(p) for p in init_params(hidden, seed)]
-    losses = []
-    for _ in range(steps):
-        loss = tape_loss(params, X, y)
-        losses.append(float(loss.value))
-        backward(loss)
-        for p in params:
-            p.value = p.value - learning_rate * p.grad
-    losses.append(float(tape_loss(params, X, y).value))
-    TAPE.clear()
-    curves["tape (define-by-run)"] = np.array(losses)
-
-    # 3. NumPy with the gradients written by hand
-    params = init_params(hidden, seed)
-    losses = []
-    for _ in range(steps):
-        value, grads = numpy_loss_and_grads(params, X, y)
-        losses.append(value)
-        params = [p - learning_rate * g for p, g in zip(params, grads)]
-    losses.append(numpy_loss_and_grads(params, X, y)[0])
-    curves["NumPy by hand"] = np.array(losses)
-    return curves
 
 
 # ----------------------------------------------------------------- pictures of the two styles

@@ -1,8 +1,8 @@
 """A multi-layer perceptron learning a curved decision boundary, epoch by epoch.
 
-* ``train_mlp(X, y, hidden)``: train a one-hidden-layer network with dlmath
-  (placeholders, Variables, ``softmax_cross_entropy``, Adam), full batch and
-  seeded; returns the loss per epoch and the parameters at chosen epochs.
+The network and its trainer (``train_mlp``, ``class_probability``,
+``hidden_activations``) are in ``dlmath.course.multilayer_perceptrons``.
+
 * ``mlp_demo()``: live widget. Pick a dataset, the number of hidden units and
   the training epoch; the left panel shows the decision boundary at that
   epoch over the data, the right one the loss curve. Each (dataset, width) is
@@ -10,14 +10,10 @@
   the image and moves a marker.
 * ``mlp_animation()``: the kernel-free version for the book page: the
   boundary on the moons dataset at chosen epochs, with the loss curve.
-* ``class_probability(params, points)`` and ``hidden_activations(params,
-  points)`` evaluate a trained network with plain NumPy (the same formulas as
-  the graph), for plotting over a grid.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 
 import warnings
@@ -27,13 +23,12 @@ import matplotlib
 import numpy as np
 from matplotlib.ticker import LogLocator, MaxNLocator, NullLocator
 
-import dlmath as dm
 from dlmath import data
+from dlmath.course.multilayer_perceptrons import (EPOCHS, SNAPSHOT_EVERY, class_probability,
+                                                train_mlp)
 
 from .figure import LiveFigure, animation, new_figure
 
-EPOCHS = 300
-SNAPSHOT_EVERY = 10
 WIDTHS = (1, 2, 3, 4, 8, 16, 32)
 # ten flat shades of the class probability: cheap to render and small as PNG
 PROBABILITY_COLOURS = matplotlib.colormaps["RdBu"].resampled(10)
@@ -44,83 +39,6 @@ DATASETS = {
     "moons": dict(make=lambda: data.moons(200, noise=0.1, seed=0), box=(-1.5, 2.5, -1.0, 1.5)),
     "spirals": dict(make=lambda: data.spirals(200, noise=0.03, seed=0), box=(-1.2, 1.2, -1.2, 1.2)),
 }
-
-ACTIVATIONS = {"tanh": (dm.tanh, np.tanh), "relu": (dm.relu, lambda z: np.maximum(z, 0.0)),
-               "sigmoid": (dm.sigmoid, lambda z: 1.0 / (1.0 + np.exp(-z)))}
-
-
-@dataclass
-class TrainingRun:
-    """What ``train_mlp`` returns: the loss before each epoch's step, and snapshots of the parameters."""
-
-    losses: np.ndarray  # losses[t] = loss after t steps, t = 0..epochs
-    snapshots: dict  # epoch -> dict(W1, b1, W2, b2, activation)
-    accuracy: float  # on the training data, after the last epoch
-
-    @property
-    def final(self):
-        return self.snapshots[max(self.snapshots)]
-
-
-def train_mlp(X, y, hidden, epochs=EPOCHS, learning_rate=0.05, seed=0, activation="tanh",
-              snapshot_epochs=None) -> TrainingRun:
-    """Train ``softmax(act(X W1 + b1) W2 + b2)`` on (X, y) with Adam, full batch, in its own graph.
-
-    The weights start as ``normal / sqrt(fan_in)`` from ``default_rng(seed)``,
-    the biases at 0. ``snapshot_epochs`` (default: every ``SNAPSHOT_EVERY``)
-    are the epochs whose parameters are kept.
-    """
-    X = np.asarray(X, dtype=float)
-    y = np.asarray(y)
-    classes = int(y.max()) + 1
-    if snapshot_epochs is None:
-        snapshot_epochs = range(0, epochs + 1, SNAPSHOT_EVERY)
-    wanted = set(snapshot_epochs)
-    act_node, _ = ACTIVATIONS[activation]
-    rng = np.random.default_rng(seed)
-    with dm.Graph().as_default():
-        inputs = dm.placeholder(name="X")
-        labels = dm.placeholder(name="y")
-        W1 = dm.Variable(rng.normal(size=(X.shape[1], hidden)) / np.sqrt(X.shape[1]), name="W1")
-        b1 = dm.Variable(np.zeros(hidden), name="b1")
-        W2 = dm.Variable(rng.normal(size=(hidden, classes)) / np.sqrt(hidden), name="W2")
-        b2 = dm.Variable(np.zeros(classes), name="b2")
-        logits = act_node(inputs @ W1 + b1) @ W2 + b2
-        loss = dm.softmax_cross_entropy(logits, labels)
-        train_op = dm.train.AdamOptimizer(learning_rate).minimize(loss)
-        session = dm.Session()
-        feed = {inputs: X, labels: y}
-
-        def snapshot():
-            return {"W1": W1.value.copy(), "b1": b1.value.copy(), "W2": W2.value.copy(),
-                    "b2": b2.value.copy(), "activation": activation}
-
-        losses, snapshots = [], {}
-        for epoch in range(epochs + 1):
-            if epoch in wanted:
-                snapshots[epoch] = snapshot()
-            if epoch == epochs:
-                final_loss, final_logits = session.run([loss, logits], feed)
-                losses.append(final_loss)
-            else:
-                _, value = session.run([train_op, loss], feed)  # loss before this step
-                losses.append(value)
-    accuracy = float(np.mean(final_logits.argmax(axis=1) == y))
-    return TrainingRun(np.array(losses), snapshots, accuracy)
-
-
-def hidden_activations(params, points):
-    """The hidden layer's outputs, shape (n, hidden), for points of shape (n, 2)."""
-    _, act = ACTIVATIONS[params["activation"]]
-    return act(points @ params["W1"] + params["b1"])
-
-
-def class_probability(params, points, cls=1):
-    """The network's probability of class ``cls`` at each point (NumPy, no graph)."""
-    logits = hidden_activations(params, points) @ params["W2"] + params["b2"]
-    logits = logits - logits.max(axis=1, keepdims=True)
-    p = np.exp(logits)
-    return p[:, cls] / p.sum(axis=1)
 
 
 def grid(box, n=GRID):

@@ -18,25 +18,13 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.ticker import FixedFormatter, FixedLocator, NullLocator
 
+from dlmath.course.probability import entropy_bits, softmax_t
+
 from .figure import LiveFigure, animation, new_figure
 
 CLASSES = ("A", "B", "C", "D", "E")
 LOGITS = (2.0, 1.0, 0.5, -0.5, -1.5)
 T_MIN, T_MAX = 0.05, 20.0
-
-
-def softmax_t(logits, T):
-    """Probabilities proportional to exp(logits / T), computed stably (max shift)."""
-    z = np.asarray(logits, dtype=float) / T
-    e = np.exp(z - z.max())
-    return e / e.sum()
-
-
-def entropy_bits(p):
-    """Entropy in bits, with 0 log 0 = 0."""
-    p = np.asarray(p, dtype=float)
-    p = p[p > 0]
-    return float(-np.sum(p * np.log2(p)))
 
 
 _TEMPERATURES = np.geomspace(T_MIN, T_MAX, 200)

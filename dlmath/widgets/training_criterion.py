@@ -1,8 +1,8 @@
 """Three ways to score a classifier: cross-entropy, squared error and the 0-1 loss.
 
-* ``losses(z, y)``: the three losses of one example with logit ``z`` and label
-  ``y`` (0 or 1), element-wise, computed stably; ``loss_gradients(z, y)``: their
-  derivatives with respect to ``z``.
+The losses and their derivatives (``losses``, ``loss_gradients``) are in
+``dlmath.course.training_criterion``.
+
 * ``loss_demo()``: live widget. Slide the logit of one example and choose its
   label; the left panel shows the three losses as functions of the logit, the
   right one their slopes, with the current logit marked on every curve.
@@ -19,40 +19,14 @@ import ipywidgets as widgets
 import numpy as np
 
 from dlmath import data
+from dlmath.course.training_criterion import loss_gradients, losses, mean_losses_along_offset
+from dlmath.functions import sigmoid
 
 from .figure import LiveFigure, animation, new_figure
 
 RED, BLUE = "#d62728", "#1f77b4"
 COLOURS = {"cross-entropy": "tab:purple", "squared error": "tab:green", "0-1 loss": "tab:orange"}
 Z_RANGE = (-8.0, 8.0)
-
-
-def sigmoid(z):
-    """1 / (1 + e^-z), without overflow for large |z|."""
-    z = np.asarray(z, dtype=float)
-    e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
-
-
-def losses(z, y):
-    """Cross-entropy, squared error (sigma(z) - y)^2 and 0-1 loss of logits z with labels y (0/1)."""
-    z = np.asarray(z, dtype=float)
-    p = sigmoid(z)
-    return {
-        "cross-entropy": np.logaddexp(0.0, z) - y * z,          # -[y log p + (1 - y) log(1 - p)]
-        "squared error": (p - y) ** 2,
-        "0-1 loss": ((z > 0) != (y == 1)).astype(float),       # a point on the line counts as 0
-    }
-
-
-def loss_gradients(z, y):
-    """d loss / d z for the three losses: sigma - y, 2 (sigma - y) sigma (1 - sigma), and 0."""
-    p = sigmoid(z)
-    return {
-        "cross-entropy": p - y,
-        "squared error": 2 * (p - y) * p * (1 - p),
-        "0-1 loss": np.zeros_like(p),
-    }
 
 
 def loss_demo():
@@ -120,12 +94,6 @@ def loss_demo():
 @lru_cache(maxsize=None)
 def _clouds():
     return data.clouds(100, noise=2.0, seed=0)
-
-
-def mean_losses_along_offset(X, y, w, offsets):
-    """The mean of each loss over (X, y) for the lines w . x + b = 0, one per offset b."""
-    Z = X @ np.asarray(w, dtype=float) + np.asarray(offsets, dtype=float)[:, None]
-    return {name: values.mean(axis=1) for name, values in losses(Z, y[None, :]).items()}
 
 
 def loss_animation(frames=15):

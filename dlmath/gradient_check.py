@@ -8,8 +8,8 @@ import math
 
 import numpy as np
 
-from .backprop import _check_loss, backprop, variables_of
-from .session import as_fetch_list, evaluate, prepare_feed
+from .autodiff import backward
+from .session import as_fetch_list, evaluate, prepare_feed, single_loss, variables_of
 
 
 class NodeCheck:
@@ -77,11 +77,11 @@ def check_gradients(loss, feed_dict=None, wrt=None, eps=1e-6, tolerance=1e-6):
     """Check d loss / d w by central differences for the Variables of the
     loss (default) or the given nodes ``wrt`` (any nodes, even placeholders or
     intermediate operations, whose value is then perturbed directly)."""
-    loss = _check_loss(loss)
+    loss = single_loss(loss)
     nodes = variables_of(loss) if wrt is None else as_fetch_list(wrt)[0]
     feed = prepare_feed(feed_dict, loss.graph)
     values = evaluate([loss, *nodes], dict(feed))
-    grads = backprop(loss, values, tuple(nodes))
+    grads = backward(loss, values, nodes)
 
     def loss_at(node, value):
         return float(evaluate([loss], {**feed, node: value})[loss])
