@@ -75,8 +75,14 @@ def colab_kernel(tmp_path_factory):
     _run(_python(), *PIP, "uninstall", "--quiet", "--yes", "dlmath")
     before = _versions()
     assert {k: before[k] for k in COLAB_PREINSTALLED} == COLAB_PREINSTALLED
-    # What a learner's first Colab cell does, from this repository: plain, no flags.
-    _run(_python(), *PIP, "install", "--quiet", ROOT)
+    # What a learner's first Colab cell does, from this repository: plain, no flags. From a copy
+    # of the files the package is built from, so that setuptools' build/ stays out of the tree.
+    source = tmp_path_factory.mktemp("repository")
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
+        shutil.copy(ROOT / name, source / name)
+    shutil.copytree(ROOT / "dlmath", source / "dlmath",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    _run(_python(), *PIP, "install", "--quiet", source)
     after = _versions()
     replaced = {name: (before[name], after.get(name)) for name in MUST_NOT_CHANGE
                 if after.get(name) != before[name]}

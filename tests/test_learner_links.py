@@ -63,3 +63,25 @@ def test_links_into_the_book_resolve(notebook):
         elif anchor and anchor not in _ids(page):
             broken.append(f"{url}: no id {anchor!r} in {page.relative_to(ROOT)}")
     assert broken == []
+
+
+@pytest.mark.skipif(not (HTML / "index.html").exists(), reason="the book is not built (make book)")
+def test_launch_buttons_open_learner_notebooks_and_only_on_lessons():
+    """Binder and Colab open lessons/learner/NN-name.ipynb; chapters have no launch button; the
+    ".ipynb" download of a lesson page is its learner edition (book/_ext/learner_buttons.py)."""
+    problems = []
+    for notebook in learner_edition.learner_notebooks(ROOT):
+        page = (HTML / "lessons" / notebook.name).with_suffix(".html")
+        text = page.read_text(encoding="utf-8")
+        want = f"lessons/learner/{notebook.name}"
+        for host in ("mybinder.org", "colab.research.google.com"):
+            urls = re.findall(rf'href="(https://{re.escape(host)}[^"]*)"', text)
+            if not urls or not all(want in url for url in urls):
+                problems.append(f"{page.name}: {host} links {urls} do not open {want}")
+        download = HTML / "_sources" / "lessons" / notebook.name
+        if download.exists() and download.read_bytes() != notebook.read_bytes():
+            problems.append(f"{download.relative_to(ROOT)} is not the learner edition")
+    for page in sorted((HTML / "book").glob("*.html")):
+        if "mybinder.org" in page.read_text(encoding="utf-8"):
+            problems.append(f"{page.relative_to(ROOT)} has a launch button")
+    assert problems == []

@@ -707,17 +707,24 @@ def _learner_code_cell(cell, ctx: Context):
 def _defined_names(statement) -> list[str]:
     if isinstance(statement, (ast.FunctionDef, ast.ClassDef)):
         return [statement.name]
+    targets = []
     if isinstance(statement, ast.Assign):
-        return [t.id for t in statement.targets if isinstance(t, ast.Name)]
-    if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
-        return [statement.target.id]
-    return []
+        targets = statement.targets
+    elif isinstance(statement, (ast.AnnAssign, ast.AugAssign)):
+        targets = [statement.target]
+    names = []
+    for target in targets:
+        elements = target.elts if isinstance(target, (ast.Tuple, ast.List)) else [target]
+        names += [e.id for e in elements if isinstance(e, ast.Name)]
+    return names
 
 
 def _is_stub(statement) -> bool:
-    """A definition the learner completes: a function whose body is only ``...``, or ``x = ...``."""
+    """A definition the learner completes: a function whose body has a bare ``...``, or an
+    assignment of a value holding ``...`` (``x = ...``, ``mapping = {"a": ..., "b": ...}``)."""
     if isinstance(statement, ast.Assign):
-        return isinstance(statement.value, ast.Constant) and statement.value.value is Ellipsis
+        return any(isinstance(node, ast.Constant) and node.value is Ellipsis
+                   for node in ast.walk(statement.value))
     if isinstance(statement, ast.FunctionDef):
         return any(isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
                    and node.value.value is Ellipsis for node in statement.body)
@@ -747,12 +754,58 @@ def _python_only(source: str) -> str:
     return re.sub(r"^(\s*)([%!])", r"\1#\2", source, flags=re.M)
 
 
-def fill_stubs(notebook, solutions: list[Solution]):
-    """A copy of a learner notebook with each solution's definitions put into the stub cells.
+def _check_calls(tree) -> dict[str, list]:
+    """``exercises.check_x(a, b)`` calls at top level: {"check_x": [argument nodes]}."""
+    calls = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            if name.startswith("check_"):
+                calls.setdefault(name, node.args)
+    return calls
 
-    For every solution, in order, each top-level definition (``def f``, ``x = ...``) of its code
-    replaces the stub of the same name in the nearest stub cell before the solution. Returns the
-    notebook and the number of stubs filled.
+
+def _solution_answers(solution: Solution, stub_cell_source: str) -> dict[str, str]:
+    """What each stub name of a cell becomes with this solution: the solution's own code.
+
+    A name the solution defines gets the solution's definitions up to and including it (so what
+    it uses comes along); a name the solution never assigns but passes to the same ``check_*``
+    function as the stub cell gets that argument expression (``n = len(needed)``).
+    """
+    statements = []  # (source, statement) in order, over the solution's code cells
+    calls = {}
+    for code in solution.code:
+        tree = ast.parse(_python_only(code))
+        statements += [(_statement_source(code, st), st) for st in tree.body]
+        for name, args in _check_calls(tree).items():
+            calls.setdefault(name, [ast.get_source_segment(_python_only(code), a) for a in args])
+    stub_tree = ast.parse(_python_only(stub_cell_source))
+    answers = {}
+    for name in stub_names(nbformat.v4.new_code_cell(stub_cell_source)):
+        setup = []
+        for text, statement in statements:
+            if isinstance(statement, ast.Expr):
+                continue  # prints and checks
+            setup.append(text)
+            if name in _defined_names(statement):
+                answers[name] = "\n".join(setup)
+                break
+        else:
+            for check, args in _check_calls(stub_tree).items():
+                for position, arg in enumerate(args):
+                    if isinstance(arg, ast.Name) and arg.id == name and check in calls \
+                            and position < len(calls[check]):
+                        answers[name] = "\n".join(setup + [f"{name} = {calls[check][position]}"])
+    return answers
+
+
+def fill_stubs(notebook, solutions: list[Solution]):
+    """A copy of a learner notebook with each solution's code put into the stubs it answers.
+
+    For every solution, in order, the nearest code cell before it with stubs the solution answers
+    (see :func:`_solution_answers`) gets each such stub statement replaced by the answer. Returns
+    the notebook and the number of stubs filled.
     """
     notebook = nbformat.reads(nbformat.writes(notebook), as_version=4)
     solution_cells = [i for i, c in enumerate(notebook.cells)
@@ -761,24 +814,19 @@ def fill_stubs(notebook, solutions: list[Solution]):
         raise LearnerEditionError(f"{len(solutions)} solutions but {len(solution_cells)} solution cells")
     filled = 0
     for where, solution in zip(solution_cells, solutions):
-        definitions = {}
-        for code in solution.code:
-            tree = ast.parse(_python_only(code))
-            for statement in tree.body:
-                for name in _defined_names(statement):
-                    definitions[name] = _statement_source(code, statement)
         for index in range(where - 1, -1, -1):
             cell = notebook.cells[index]
-            names = [n for n in stub_names(cell) if n in definitions]
-            if not names:
+            if cell.cell_type == "markdown" and cell.source.startswith("<details>\n<summary>Solution"):
+                break  # an earlier exercise's stubs belong to an earlier solution
+            answers = _solution_answers(solution, cell.source) if stub_names(cell) else {}
+            if not answers:
                 continue
             tree = ast.parse(_python_only(cell.source))
             lines = cell.source.split("\n")
             for statement in sorted(tree.body, key=lambda s: -s.lineno):
-                if _is_stub(statement) and set(_defined_names(statement)) & set(names):
-                    name = _defined_names(statement)[0]
-                    start = statement.lineno
-                    lines[start - 1: statement.end_lineno] = definitions[name].split("\n")
+                names = [n for n in _defined_names(statement) if n in answers]
+                if _is_stub(statement) and names:
+                    lines[statement.lineno - 1: statement.end_lineno] = answers[names[0]].split("\n")
                     filled += 1
             cell.source = "\n".join(lines)
             break
