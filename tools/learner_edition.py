@@ -428,6 +428,19 @@ class Segment:
     quotable: bool = True
 
 
+_MATH = re.compile(r"\$\$.+?\$\$|\$[^$\n]+(?:\n[^$\n]+)*?\$", re.S)
+
+
+def _one_line_math(text: str) -> str:
+    """Math on one line: JupyterLab and Colab take math out before parsing markdown, so the
+    ``> `` of a quoted line inside a formula would end up in the formula."""
+    def join(match):
+        return re.sub(r"\s*\n\s*", " ", match.group(0))
+
+    parts = re.split(r"(`[^`\n]+`)", text)  # not inside code spans
+    return "".join(part if i % 2 else _MATH.sub(join, part) for i, part in enumerate(parts))
+
+
 def _quote(segments: list[Segment]) -> list[Segment]:
     """Consecutive quotable segments become one block quote; ``<details>`` blocks break it."""
     out: list[Segment] = []
@@ -435,7 +448,7 @@ def _quote(segments: list[Segment]) -> list[Segment]:
 
     def close():
         if run:
-            lines = "\n\n".join(run).split("\n")
+            lines = _one_line_math("\n\n".join(run)).split("\n")
             out.append(Segment("\n".join("> " + line if line.strip() else ">" for line in lines)))
             run.clear()
 
