@@ -85,3 +85,23 @@ def test_launch_buttons_open_learner_notebooks_and_only_on_lessons():
         if "mybinder.org" in page.read_text(encoding="utf-8"):
             problems.append(f"{page.relative_to(ROOT)} has a launch button")
     assert problems == []
+
+
+@pytest.mark.skipif(not (HTML / "index.html").exists(), reason="the book is not built (make book)")
+def test_equation_references_show_the_numbers_the_book_shows():
+    """``{eq}`label``` in a lesson becomes a link showing the equation's number: the numbers that
+    tools/learner_edition.py computes from the sources are those of the built book."""
+    labels = {label: target for label, target in learner_edition.label_index(ROOT).items()
+              if target.anchor.startswith("equation-")}
+    assert labels, "the book has labelled equations"
+    ctx = learner_edition.Context(ROOT / "lessons" / "01-calculus.md", ROOT)
+    wrong = []
+    for label, target in labels.items():
+        link = learner_edition.translate_role(ctx, "eq", label)
+        page = HTML / f"{target.docname}.html"
+        text = page.read_text(encoding="utf-8")
+        at = text.find(f'id="{target.anchor}"')
+        shown = re.search(r'class="eqno">\(([^)<]+)\)', text[at:at + 2000]) if at >= 0 else None
+        if not shown or link != f"[({shown.group(1)})]({learner_edition.page_url(target.docname, target.anchor, ROOT)})":
+            wrong.append(f"{label}: learner link {link}, book shows {shown and shown.group(1)}")
+    assert wrong == []
