@@ -182,7 +182,7 @@ def label_index(root: Path = ROOT) -> dict[str, Target]:
         in_fence = None
         for index, line in enumerate(lines):
             fence = re.match(r"^(`{3,}|~{3,})", line)
-            if fence and not line.lstrip(fence.group(1)).startswith("{") and in_fence is None:
+            if fence and in_fence is None:  # code, code-cell or other fenced block: skip it
                 in_fence = fence.group(1)
                 continue
             if in_fence is not None:
