@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from dlmath.exercises import Case, Feedback, checker, grade_function, grade_value
+from dlmath.exercises.checking import strict
 from dlmath.exercises.feedback import format_value
 from dlmath.exercises.mistakes import generic_hint
 
@@ -107,7 +108,7 @@ def test_value_feedback_never_shows_the_expected_value():
     assert "0.789" not in repr(fb) + fb._repr_html_()
     assert "0.123" in repr(fb)
     fb = grade_value(np.array([1.0, 2.0]), np.array([3.0, 6.0]), title="a vector")
-    assert "3" not in repr(fb).split("received")[1].split("Hint")[1]
+    assert "3" not in repr(fb).split("received")[1] and "multiple" not in repr(fb)
 
 
 def test_value_mistakes_and_garbage():
@@ -125,8 +126,12 @@ def test_checker_decorator_never_raises():
         raise RuntimeError("bug in the checker")
 
     assert check_thing.__doc__ == "Check thing." and check_thing.__name__ == "check_thing"
-    assert "bug in the checker" in repr(check_thing(1))
+    feedback = check_thing(1)
+    assert "checker itself failed" in repr(feedback) and feedback.internal_error
+    assert "RuntimeError" not in repr(feedback)  # no internal exception name reaches the learner
     assert "check_thing(fn)" in repr(check_thing(1, 2))
+    with strict(), pytest.raises(RuntimeError, match="bug in the checker"):
+        check_thing(1)
 
 
 def test_repr_and_html_are_deterministic_and_escaped():
@@ -163,3 +168,182 @@ def test_a_known_wrong_answer_that_gives_nan_gets_its_own_hint():
         title="entropy", mistakes=[(lambda p: np.array([np.nan]), "0 log 0 is taken to be 0")],
     )
     assert not feedback.passed and "0 log 0 is taken to be 0" in repr(feedback)
+
+
+# --- issue 14: fair tolerances, any numeric type, no give-away hints ---------------------------
+
+from decimal import Decimal  # noqa: E402
+from fractions import Fraction  # noqa: E402
+
+from dlmath.exercises import checking  # noqa: E402
+
+
+@pytest.mark.parametrize("answer", [0.7, Fraction(7, 10), Decimal("0.7"), np.float32(0.7), np.float64(0.7),
+                                    [0.7], (0.7,), np.array([0.7]), np.array([[0.7]]), 0.70004, 0.7004])
+def test_any_numeric_type_of_a_right_value_passes(answer):
+    assert grade_value(answer, 0.7, title="v").passed
+
+
+@pytest.mark.parametrize("answer, expected, digits, passes", [
+    (1.609, np.log(5), 3, True), (1.61, np.log(5), 3, True), (1.6, np.log(5), 3, False),
+    (0.818, 1 / (1 + np.exp(-1.5)), 3, True), (0.81746, 1 / (1 + np.exp(-1.5)), 3, True),
+    (0.8165, 1 / (1 + np.exp(-1.5)), 3, False), (2.0, 2.0, 3, True), (1.99, 2.0, 3, False),
+    (1.995, 2.0, 3, True), (0.004, 0.0, 3, True), (0.01, 0.0, 3, False), (1234.4, 1234.0, 4, True),
+])
+def test_significant_digits_accept_what_the_text_promises(answer, expected, digits, passes):
+    assert grade_value(answer, expected, title="v", digits=digits).passed is passes
+
+
+def test_close_but_outside_gets_a_hint_without_digits():
+    feedback = grade_value(1.6, np.log(5), title="v")
+    assert "Close, but not within" in repr(feedback) and "1.609" not in repr(feedback) + feedback._repr_html_()
+    far = grade_value(3.0, np.log(5), title="v")
+    assert "Close" not in repr(far)
+
+
+def test_value_hints_never_give_a_sign_or_a_factor_away():
+    for wrong in (-7, 14, 3.5, 70):
+        text = repr(grade_value(wrong, 7, title="count", integer=True, batch_size=10))
+        for giveaway in ("negative", "times", "multiple", "Sign"):
+            assert giveaway not in text, text
+
+
+def test_integer_answers_are_exact():
+    assert grade_value(7, 7, title="n", integer=True).passed
+    assert grade_value(7.0, 7, title="n", integer=True).passed
+    feedback = grade_value(7.0004, 7, title="n", integer=True)
+    assert not feedback.passed and "whole number" in repr(feedback)
+    exact = grade_function(lambda x: (x > 0) * 1.0004, lambda x: (x > 0).astype(int),
+                           [Case("three numbers", np.array([1.0, -1.0, 2.0]))], title="classes", exact=True)
+    assert not exact.passed and "compared exactly" in repr(exact)
+
+
+def test_forbidden_mutation_is_named_and_allowed_mutation_is_noted():
+    def doubles_in_place(x):
+        x *= 2
+        return x
+
+    forbidden = grade(doubles_in_place, forbid_mutation=True)
+    assert not forbidden.passed and "changed its argument `x` in place" in repr(forbidden)
+    allowed = grade(doubles_in_place)
+    assert allowed.passed and "in place" in repr(allowed)
+
+
+def test_partial_and_printed_answers_are_not_called_unattempted():
+    pair = [Case("a vector", np.array([1.0, 2.0]))]
+    reference = lambda x: np.stack([x, 2 * x])  # noqa: E731
+    partial = grade_function(lambda x: (x, None), reference, pair, title="pair",
+                             unpack=lambda r: np.stack(r), part_names=("first", "second"))
+    assert partial.status == "incorrect" and "partly done" in repr(partial).lower() and "second" in repr(partial)
+
+    def prints(x):
+        print(2 * x)
+
+    printed = grade(prints)
+    assert printed.status == "incorrect" and "printed" in repr(printed) and "return" in printed.hint
+
+
+def test_an_endless_loop_is_stopped_and_the_alarm_restored(monkeypatch):
+    import signal
+    import time
+
+    monkeypatch.setattr(checking, "TIME_LIMIT", 0.3)
+    handler = signal.getsignal(signal.SIGALRM)
+
+    def endless(x):
+        while True:
+            try:
+                time.sleep(0.01)
+            except Exception:  # the learner's own error handling cannot swallow the time limit
+                pass
+
+    start = time.perf_counter()
+    feedback = grade(endless)
+    assert feedback.status == "incorrect" and "did not finish within 0.3 seconds" in repr(feedback)
+    assert time.perf_counter() - start < 5
+    assert signal.getsignal(signal.SIGALRM) is handler and signal.getitimer(signal.ITIMER_REAL)[0] == 0
+    assert grade(lambda x: 2 * x).passed  # and checking works normally afterwards
+
+
+def test_random_cases_are_reproducible_and_change_with_the_seed():
+    seen = []
+
+    def spy(x):
+        seen.append(x.copy())
+        return 2 * x
+
+    draw = lambda rng: Case("random", rng.normal(size=3))  # noqa: E731
+    first = grade_function(spy, _ref, CASES, title="double", random_cases=draw, n_random=5)
+    assert first.passed and f"All {len(CASES) + 5} cases pass" in repr(first)
+    run1, seen[:] = list(seen), []
+    grade_function(spy, _ref, CASES, title="double", random_cases=draw, n_random=5)
+    assert all(np.array_equal(a, b) for a, b in zip(run1, seen))
+    seen.clear()
+    with checking.seeded(1):
+        grade_function(spy, _ref, CASES, title="double", random_cases=draw, n_random=5)
+    assert not np.array_equal(run1[-1], seen[-1])
+
+
+def test_show_results_lists_the_lesson_and_points_to_the_quiz():
+    from dlmath.exercises import show_results
+    from dlmath.exercises.gradient_descent import check_gradient_step, check_largest_stable_learning_rate
+
+    saved = dict(checking.RESULTS)
+    checking.RESULTS.clear()
+    try:
+        check_gradient_step(lambda w, g, lr: w - lr * g)
+        check_largest_stable_learning_rate(0.3)
+        text = repr(show_results("gradient-descent"))
+        lines = text.splitlines()
+        assert "1 of 4 passed" in lines[0]
+        assert "✔ gradient step" in lines[1] and "✘ largest stable learning rate" in lines[2]
+        assert "not attempted yet" in text and "quiz" in lines[-1]
+        assert 'href="#quiz-gradient-descent"' in show_results("gradient-descent")._repr_html_()
+        assert not any(ch.isdigit() for ch in "".join(lines[1:]))  # nothing CPU-dependent
+        check_largest_stable_learning_rate(0.5)
+        assert "all 4" not in repr(show_results("gradient-descent"))
+        assert "2 of 4 passed" in repr(show_results("gradient-descent"))
+    finally:
+        checking.RESULTS.clear()
+        checking.RESULTS.update(saved)
+    with pytest.raises(ValueError, match="calculus"):
+        show_results("no-such-lesson")
+
+
+@pytest.mark.slow
+def test_the_time_limit_works_in_a_jupyter_kernel_and_leaves_it_usable():
+    """ipykernel runs cells in the main thread, where the SIGALRM limit applies; the kernel survives."""
+    import sys
+
+    from jupyter_client.manager import start_new_kernel
+
+    manager, client = start_new_kernel(kernel_name="python3", extra_arguments=[],
+                                       cwd=str(__import__("pathlib").Path(__file__).parent),
+                                       env={**__import__("os").environ, "PYTHONPATH": ":".join(sys.path)})
+    try:
+        def run(code):
+            outputs = []
+
+            def hook(message):
+                kind, content = message["msg_type"], message["content"]
+                if kind == "stream":
+                    outputs.append(content["text"])
+                elif kind in ("execute_result", "display_data"):
+                    outputs.append(content["data"]["text/plain"])
+                elif kind == "error":
+                    outputs.append("ERROR " + content["ename"])
+
+            reply = client.execute_interactive(code, output_hook=hook, timeout=120)
+            assert reply["content"]["status"] == "ok", outputs
+            return "".join(outputs)
+
+        run("from dlmath.exercises import checking, gradient_descent as ex\nchecking.TIME_LIMIT = 1\n")
+        text = run("def step(w, grad, learning_rate):\n    while True:\n        pass\nex.check_gradient_step(step)")
+        assert "did not finish within 1 seconds" in text, text
+        text = run("import signal\nprint(signal.getitimer(signal.ITIMER_REAL), "
+                   "signal.getsignal(signal.SIGALRM) == signal.SIG_DFL)\n"
+                   "ex.check_gradient_step(lambda w, grad, learning_rate: w - learning_rate * grad)")
+        assert "(0.0, 0.0) True" in text and "All" in text and "pass" in text, text
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)

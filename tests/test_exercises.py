@@ -1,22 +1,30 @@
-"""Every checker in dlmath.exercises, found automatically, must be safe and must teach.
+"""Every checker in dlmath.exercises, found automatically, must be safe, fair and must teach.
 
 For each lesson module ``dlmath.exercises.<lesson>`` and each ``check_*``:
-garbage inputs give a Feedback (never an exception), the reference solution
-in ``tests/exercise_cases/<lesson>.py`` passes, and each listed wrong answer
-fails with its targeted hint.
+garbage inputs give a Feedback and never an internal error (the checks run
+under ``checking.strict()``, so a crashing checker raises here instead of
+hiding behind a polite "incorrect"; ``test_the_garbage_loop_catches_*`` shows
+it), no feedback names an internal class, the reference solution in
+``tests/exercise_cases/<lesson>.py`` and every answer it lists as
+``also_correct`` pass, each listed wrong answer fails with its targeted hint,
+and, for function exercises, all of this holds under several seeds of the
+random cases (a property test), stubs are "not attempted", and an endless loop
+is stopped with a clear message.
 """
 
 import importlib
 import importlib.util
 import inspect
 import pkgutil
+import functools
+import re
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 import dlmath.exercises
-from dlmath.exercises import Feedback
+from dlmath.exercises import Feedback, checker, checking
 
 CASES_DIR = Path(__file__).parent / "exercise_cases"
 
@@ -50,12 +58,44 @@ def _reference_cases(lesson):
     return module.CASES
 
 
+@pytest.fixture(autouse=True)
+def _strict_checkers():
+    """An internal error of a checker raises during these tests."""
+    with checking.strict():
+        yield
+
+
+def _internal_names():
+    """Names a learner must never read: private classes and functions of the checker modules."""
+    names = set()
+    for module in _lesson_modules():
+        for name, obj in vars(module).items():
+            if name.startswith("_") and not name.startswith("__") and (inspect.isclass(obj) or inspect.isfunction(obj)):
+                names.add(name)
+    return names
+
+
+INTERNAL = _internal_names()
+
+
+def _assert_no_internals(feedback, label=""):
+    text = repr(feedback) + feedback._repr_html_()
+    leaked = [name for name in INTERNAL if re.search(rf"\b{re.escape(name)}\b", text)]
+    assert not leaked, f"{label}: internal name(s) {leaked} in feedback:\n{feedback!r}"
+    assert not getattr(feedback, "internal_error", False), f"{label}: internal error\n{feedback!r}"
+    assert "Please report" not in text, f"{label}: {feedback!r}"
+
+
 def test_checkers_were_found():
     assert any(name == "check_gradient_step" for _, name, _ in CHECKERS)
 
 
 def _raises(*args):
     raise RuntimeError("learner's bug")
+
+
+def _prints(*args):
+    print("the result is 42")
 
 
 GARBAGE = {
@@ -67,23 +107,160 @@ GARBAGE = {
     "returns_text": lambda *a: "oops", "returns_list": lambda *a: [1.0, 2.0],
     "returns_ellipsis": lambda *a: ..., "returns_none": lambda *a: None,
     "no_args": lambda: 1.0, "one_arg": lambda x: x, "many_args": lambda a, b, c, d, e, f, g: a,
-    "class": Feedback,
+    "class": Feedback, "prints": _prints, "returns_dict": lambda *a: {"x": 1},
+    "returns_pair_of_none": lambda *a: (None, None), "returns_bool": lambda *a: True,
+    "returns_object": lambda *a: object(), "returns_huge": lambda *a: np.full((50, 50), 1e308),
+    "complex": 1j, "bool": True, "bytes": b"1", "set": {1, 2},
 }
 
 
-@pytest.mark.parametrize("lesson, name, check", CHECKERS, ids=IDS)
-def test_checker_never_raises(lesson, name, check):
+def _assert_safe(check):
+    """The garbage loop: every answer gets a Feedback, never an exception or an internal name."""
     for label, garbage in GARBAGE.items():
         result = check(garbage)
         assert isinstance(result, Feedback), label
         assert isinstance(repr(result), str) and isinstance(result._repr_html_(), str)
         assert not result.passed, label
+        _assert_no_internals(result, label)
     for args in [(), (None, None), (1, 2, 3)]:
         assert isinstance(check(*args), Feedback)
     assert check().status == "not attempted"
     assert check(...).status == "not attempted"
     assert check(None).status == "not attempted"
     assert check(bogus=1).status == "incorrect"
+
+
+@pytest.mark.parametrize("lesson, name, check", CHECKERS, ids=IDS)
+def test_checker_never_raises(lesson, name, check):
+    _assert_safe(check)
+
+
+def test_the_garbage_loop_catches_a_crashing_checker():
+    """Without strict mode the decorator would turn this bug into INCORRECT feedback and the loop pass."""
+    @checker
+    def check_broken(answer=...):
+        """A checker with a bug: it crashes on every answer."""
+        if answer is ... or answer is None:
+            from dlmath.exercises.checking import not_attempted
+            return not_attempted("broken")
+        return 1 / 0
+
+    with pytest.raises(ZeroDivisionError):
+        _assert_safe(check_broken)
+    with checking.strict(False):  # what a learner sees: a calm message, no exception name
+        feedback = check_broken(3)
+        assert "ZeroDivisionError" not in repr(feedback) and feedback.internal_error
+
+
+def test_the_garbage_loop_catches_a_leaked_internal_name():
+    from dlmath.exercises import backpropagation
+    from dlmath.exercises.checking import Feedback as F
+
+    @checker
+    def check_leaky(answer=...):
+        """A checker whose message names one of its internals."""
+        if answer is ... or answer is None:
+            return F("not attempted", "leaky", "Not attempted yet.")
+        return F("incorrect", "leaky", "your function raised _Pair: return two arrays")
+
+    backpropagation._Pair = type("_Pair", (Exception,), {})  # the internal class of the old checker
+    try:
+        INTERNAL.add("_Pair")
+        with pytest.raises(AssertionError, match="_Pair"):
+            _assert_safe(check_leaky)
+    finally:
+        del backpropagation._Pair
+        INTERNAL.discard("_Pair")
+
+
+def _is_function_exercise(lesson, name):
+    case = _reference_cases(lesson).get(name)
+    return case is not None and callable(case["solution"])
+
+
+FUNCTION_CHECKERS = [(lesson, name, check) for lesson, name, check in CHECKERS
+                     if _is_function_exercise(lesson, name)]
+FUNCTION_IDS = [f"{lesson}.{name}" for lesson, name, _ in FUNCTION_CHECKERS]
+
+
+def _stub_returning_none(*args):
+    pass
+
+
+def _stub_returning_ellipsis(*args):
+    ...
+    return ...
+
+
+def _stub_raising(*args):
+    raise NotImplementedError
+
+
+@pytest.mark.parametrize("lesson, name, check", FUNCTION_CHECKERS, ids=FUNCTION_IDS)
+def test_stubs_are_not_attempted_and_prints_are_named(lesson, name, check):
+    for stub in (_stub_returning_none, _stub_returning_ellipsis, _stub_raising):
+        assert check(stub).status == "not attempted", (stub.__name__, repr(check(stub)))
+    printed = check(_prints)
+    assert printed.status == "incorrect" and "printed" in repr(printed), repr(printed)
+
+
+@pytest.mark.parametrize("lesson, name, check", FUNCTION_CHECKERS, ids=FUNCTION_IDS)
+def test_an_endless_loop_is_stopped(lesson, name, check, monkeypatch):
+    monkeypatch.setattr(checking, "TIME_LIMIT", 0.2)
+
+    def endless(*args):
+        while True:
+            pass
+
+    feedback = check(endless)
+    assert feedback.status == "incorrect" and ("did not finish" in repr(feedback)), repr(feedback)
+    import signal
+    assert signal.getitimer(signal.ITIMER_REAL)[0] == 0  # no alarm left behind
+
+
+#: Function checkers that grade fixed cases only, and why.
+FIXED_ONLY = {
+    "check_compute_gradients": "four dlmath graphs chosen for their structure (shared nodes, broadcast bias)",
+    "check_tape_backward": "three tapes chosen for their structure (reuse, arrays, several paths)",
+    "check_xor_weights": "the answer is a set of weights, checked on its whole domain (the four corners)",
+}
+
+
+class _Counting:
+    def __init__(self, fn):
+        self.fn, self.calls = fn, 0
+        functools.update_wrapper(self, fn)
+
+    def __call__(self, *args):
+        self.calls += 1
+        return self.fn(*args)
+
+
+@pytest.mark.parametrize("lesson, name, check", FUNCTION_CHECKERS, ids=FUNCTION_IDS)
+def test_function_checkers_try_random_cases(lesson, name, check):
+    solution = _Counting(_reference_cases(lesson)[name]["solution"])
+    assert check(solution).passed
+    if name in FIXED_ONLY:
+        return
+    assert solution.calls >= checking.RANDOM_CASES, f"{name} tried only {solution.calls} cases"
+
+
+SEEDS = range(1, 4)
+
+
+@pytest.mark.parametrize("lesson, name, check", FUNCTION_CHECKERS, ids=FUNCTION_IDS)
+def test_property_reference_passes_and_wrong_answers_fail_under_every_seed(lesson, name, check):
+    case = _reference_cases(lesson)[name]
+    for seed in SEEDS:
+        with checking.seeded(seed):
+            result = check(case["solution"])
+            assert result.passed, f"seed {seed}: {result!r}"
+            for right in case.get("also_correct", []):
+                assert check(right).passed, f"seed {seed}: {check(right)!r}"
+            for wrong, _ in case["wrong"]:
+                result = check(wrong)
+                assert result.status == "incorrect", f"seed {seed}: {result!r}"
+                _assert_no_internals(result, f"seed {seed}")
 
 
 @pytest.mark.parametrize("lesson, name, check", CHECKERS, ids=IDS)
@@ -101,6 +278,9 @@ def test_reference_solution_passes(lesson, name, check):
     result = check(case["solution"])
     assert result.passed, repr(result)
     assert result.status == "correct"
+    for right in case.get("also_correct", []):
+        result = check(right)
+        assert result.passed, f"{right!r} is right but:\n{result!r}"
 
 
 @pytest.mark.parametrize("lesson, name, check", CHECKERS, ids=IDS)
@@ -112,6 +292,7 @@ def test_wrong_answers_get_their_hint(lesson, name, check):
         result = check(wrong)
         assert result.status == "incorrect", repr(result)
         assert hint.lower() in repr(result).lower(), f"expected hint {hint!r} in:\n{result!r}"
+        _assert_no_internals(result)
 
 
 @pytest.mark.parametrize("lesson, name, check", CHECKERS, ids=IDS)
@@ -124,6 +305,9 @@ def test_value_checkers_never_print_the_answer(lesson, name, check):
     for wrong, _ in case["wrong"]:
         text = repr(check(wrong)) + check(wrong)._repr_html_()
         assert secret not in text.replace(format_value(np.asarray(wrong, dtype=float)), "")
+        # no generic hint that turns a wrong value into the right one
+        for giveaway in ("exactly the negative", "times too", "constant multiple", "times the expected"):
+            assert giveaway not in text, f"{wrong!r}: {text}"
 
 
 @pytest.mark.parametrize("lesson, name, check", CHECKERS, ids=IDS)

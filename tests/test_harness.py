@@ -153,3 +153,31 @@ def test_a_failing_chapter_cell_fails_the_book_build(tmp_path):
     )
     assert result.returncode != 0
     assert "ZeroDivisionError" in result.stdout + result.stderr
+
+
+def test_a_lesson_printing_roundoff_at_full_precision_is_reported(lesson, tmp_path):
+    """A stored output with the last digits of round-off would fail strict nbval on another CPU."""
+    md = copy_pair(lesson, tmp_path)
+    assert lesson_pairs.roundoff_problems(lesson_pairs.twin(md)) == []
+    notebook = nbformat.read(lesson_pairs.twin(md), as_version=4)
+    stream = notebook.cells[1].outputs[0]
+    stream["text"] = "largest difference: 1.7763568394002505e-15\n"  # what np.abs(a - b).max() printed
+    nbformat.write(notebook, lesson_pairs.twin(md))
+    problems = lesson_pairs.roundoff_problems(lesson_pairs.twin(md))
+    assert len(problems) == 1 and "17 significant digits" in problems[0]
+    # the same output in a cell whose output nbval does not compare is fine
+    notebook.cells[1].metadata["tags"] = ["nbval-ignore-output"]
+    nbformat.write(notebook, lesson_pairs.twin(md))
+    assert lesson_pairs.roundoff_problems(lesson_pairs.twin(md)) == []
+
+
+def test_the_other_cpu_switches_off_numpy_dispatch(tmp_path):
+    """tools/other_cpu.py really changes the kernels NumPy uses in the process it starts."""
+    probe = ("from numpy._core._multiarray_umath import __cpu_features__ as f, __cpu_dispatch__ as d;"
+             "print(sorted(x for x in d if f.get(x)))")
+    here = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    there = subprocess.run([sys.executable, str(ROOT / "tools" / "other_cpu.py"), "--",
+                            sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert there.stdout.strip() == "[]", there.stdout + there.stderr
+    if here.stdout.strip() == "[]":
+        pytest.skip("NumPy dispatches to no extra features on this CPU (or emulation is already on)")

@@ -43,6 +43,12 @@ def test_stored_notebook_is_one_fresh_run(md):
     assert lesson_pairs.freshness_problems(lesson_pairs.twin(md)) == []
 
 
+@pytest.mark.parametrize("md", LESSONS, ids=ids(LESSONS))
+def test_compared_outputs_print_no_roundoff(md):
+    """Strict nbval compares these outputs on two CPUs: no digits that only round-off decides."""
+    assert lesson_pairs.roundoff_problems(lesson_pairs.twin(md)) == []
+
+
 @pytest.mark.parametrize("md", LESSONS + CHAPTERS, ids=ids(LESSONS) + [f"book-{p.stem}" for p in CHAPTERS])
 def test_page_is_in_the_table_of_contents(md):
     assert str(md.relative_to(ROOT).with_suffix("")) in toc_files()
@@ -67,6 +73,7 @@ def test_lesson_has_the_course_shape(md):
         ("a solution for each exercise", r"(?s)(\{(solution|solution-start)\}.*){3}"),
         ("a coded exercise checked by dlmath.exercises", r"\bcheck_\w+\("),
         ("a quiz", r"show_quiz\("),
+        ("a summary of the learner's exercise results", r"show_results\("),
         ("a live slider demo", r"\w+_demo\(\)"),
         ("a kernel-free animation", r"\w+_animation\("),
         ("a summary", r"(?m)^## Summary"),
@@ -84,3 +91,11 @@ def test_chapter_has_the_course_shape(md):
         ("a summary", r"(?m)^## Summary"),
     ])
     assert not missing, f"{md.name} lacks " + ", ".join(missing)
+
+
+@pytest.mark.parametrize("md", LESSONS, ids=ids(LESSONS))
+def test_lesson_runs_without_the_book_toolchain(md):
+    """A learner's kernel has requirements.txt only: lessons glue through dlmath.glue, not myst_nb."""
+    assert not re.search(r"(?m)^\s*(from myst_nb|import myst_nb)", md.read_text()), (
+        f"{md.name} imports myst_nb, which a learner's kernel lacks: use `from dlmath.glue import glue`"
+    )

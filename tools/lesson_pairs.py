@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import re
 import sys
 from pathlib import Path
 
@@ -94,6 +95,49 @@ def freshness_problems(ipynb_path: Path) -> list[str]:
     return problems
 
 
+# A number with this many significant digits shows round-off, whose last digits depend on the CPU.
+ROUNDOFF_DIGITS = 12
+_NUMBER = re.compile(r"(?<![\w.])[-+]?(\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?(?![\w.])")
+# Outputs nbval compares: text, not images or widget views.
+_COMPARED_MIME = ("text/plain", "text/html", "text/latex", "text/markdown")
+_NOT_COMPARED_TAGS = {"nbval-ignore-output", "nbval-skip", "raises-exception"}
+
+
+def significant_digits(number: str) -> int:
+    """How many significant digits a printed number has: ``1.7763568394002505e-15`` has 17."""
+    mantissa = re.split(r"[eE]", number.lstrip("+-"))[0]
+    return len(mantissa.replace(".", "").lstrip("0"))
+
+
+def roundoff_problems(ipynb_path: Path) -> list[str]:
+    """Numbers printed at full precision in outputs that nbval compares.
+
+    Their last digits differ between CPUs (SIMD dispatch in NumPy, kernels in OpenBLAS), so such an
+    output fails strict nbval on another machine. Print a comparison with a tolerance instead
+    (``np.abs(a - b).max() < 1e-12``), or round to the digits that are stable.
+    """
+    notebook = nbformat.read(ipynb_path, as_version=4)
+    problems = []
+    for index, cell in enumerate(notebook.cells):
+        if cell.cell_type != "code" or _NOT_COMPARED_TAGS & set(cell.metadata.get("tags", ())):
+            continue
+        for output in cell.get("outputs", []):
+            texts = [output.get("text", "")] if output.get("output_type") == "stream" else [
+                output.get("data", {}).get(mime, "") for mime in _COMPARED_MIME
+            ]
+            for text in texts:
+                long = [m.group(0) for m in _NUMBER.finditer("".join(text))
+                        if significant_digits(m.group(0)) >= ROUNDOFF_DIGITS]
+                if long:
+                    problems.append(
+                        f"{ipynb_path}: code cell {index} prints {long[0]} ({significant_digits(long[0])} "
+                        f"significant digits): round-off differs between CPUs, so print a comparison "
+                        f"with a tolerance or fewer digits (see CONTRIBUTING.md, 'Same outputs on every CPU')"
+                    )
+                    break
+    return problems
+
+
 def execute(md_path: Path) -> Path:
     """Run a lesson's markdown top to bottom and store the result as its paired notebook."""
     md_path = Path(md_path)
@@ -165,6 +209,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"executing {md_path}", flush=True)
             execute(md_path)
         problems += sync_problems(md_path) + freshness_problems(twin(md_path))
+        problems += roundoff_problems(twin(md_path))
     for problem in problems:
         print(problem)
     return 1 if problems else 0

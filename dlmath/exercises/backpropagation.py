@@ -21,7 +21,8 @@ import numpy as np
 
 import dlmath as dm
 
-from .checking import Case, checker, grade_function, is_unattempted, not_attempted
+from .checking import (RANDOM_CASES, Case, Problem, checker, grade_function, is_unattempted, not_attempted,
+                       returns_nothing, run_learner, timeout_feedback)
 from .feedback import CORRECT, INCORRECT, Feedback, clean_text, format_value
 from .mistakes import close
 
@@ -120,24 +121,33 @@ def check_compute_gradients(compute_gradients=...):
         where = f"Graph {number} of {len(_GRAPHS)} ({label})"
         order, values = _forward(loss, feed)
         expected = dm.compute_gradients(loss, feed_dict=feed)
-        with warnings.catch_warnings(), np.errstate(all="ignore"):
-            warnings.simplefilter("ignore")
-            try:
-                received = compute_gradients(loss, dict(values))
-            except NotImplementedError:
-                return not_attempted(_BACKPROP_TITLE)
-            except Exception as error:  # the learner's code may raise anything
-                return Feedback(INCORRECT, _BACKPROP_TITLE,
-                                f"{where}: your function raised {type(error).__name__}: {clean_text(error)}",
-                                hint=_backprop_error_hint(error))
-        if received is None or received is Ellipsis:
-            return not_attempted(_BACKPROP_TITLE, "Not attempted yet: your function returns nothing. "
-                                 "Fill it in (or add the missing `return`), then run this check again.")
+        outcome = run_learner(compute_gradients, (loss, dict(values)), copy_args=False)
+        if outcome.stub:
+            return not_attempted(_BACKPROP_TITLE)
+        if outcome.timed_out:
+            return timeout_feedback(_BACKPROP_TITLE, where)
+        if outcome.error is not None:
+            error = outcome.error
+            return Feedback(INCORRECT, _BACKPROP_TITLE,
+                            f"{where}: your function raised {type(error).__name__}: {clean_text(error)}",
+                            hint=_backprop_error_hint(error))
+        received = outcome.value
+        if received is None:
+            return returns_nothing(_BACKPROP_TITLE, outcome.printed)
+        if received is Ellipsis:
+            return not_attempted(_BACKPROP_TITLE)
         if not isinstance(received, dict):
             return Feedback(INCORRECT, _BACKPROP_TITLE,
                             f"{where}: your function returned a {type(received).__name__}, not a dict.",
                             hint="Return the dict grads that maps each node to dL/dnode.")
         overwrite = _overwriting(loss, values)
+        names = {node.name for node in order}
+        if received and not any(key in values for key in received) and all(
+                isinstance(key, str) for key in received) and set(received) & names:
+            return Feedback(INCORRECT, _BACKPROP_TITLE,
+                            f"{where}: the keys of your dict are node names (strings), not the nodes.",
+                            hint="Key the gradients by the node objects themselves, as `values` is: "
+                                 "grads[node] = ..., not grads[node.name] = ...")
         for node in order:
             if node not in received:
                 if node is loss:
@@ -233,19 +243,30 @@ _MATMUL_CASES = [
 ]
 
 
-class _Pair(Exception):
-    pass
+def _random_matmul_case(rng):
+    n, d, m = (int(v) for v in rng.integers(1, 7, size=3))
+    return _matmul_case(f"X ({n}, {d}), W ({d}, {m}), G ({n}, {m})", n, d, m, int(rng.integers(2**31)))
 
 
-def _part(fn, index):
-    def part(X, W, G):
-        result = fn(X, W, G)
-        if result is None or result is Ellipsis:      # an untouched stub
-            return result
-        if not isinstance(result, (tuple, list)) or len(result) != 2:
-            raise _Pair("return two arrays, (dX, dW): the gradients for X and for W")
-        return result[index]
-    return part
+def _pair(result):
+    """(dX, dW) as one flat array, so both parts are compared at once; a Problem if it is no pair."""
+    if isinstance(result, (tuple, list)) and len(result) == 2:
+        try:
+            dX, dW = (np.asarray(part, dtype=float) for part in result)
+        except (TypeError, ValueError):
+            return Problem("the two parts of your result are not arrays of numbers.",
+                           "Return two arrays, (dX, dW): the gradients for X and for W.")
+        return _Gradients(dX, dW)
+    return Problem(f"your function returned {format_value(result) if not isinstance(result, dict) else 'a dict'}"
+                   "; it should return two arrays, (dX, dW).",
+                   "Return two arrays, (dX, dW): the gradients for X and for W, e.g. `return dX, dW`.")
+
+
+class _Gradients(tuple):
+    """The learner's (dX, dW), kept as a pair for the part-by-part comparison."""
+
+    def __new__(cls, dX, dW):
+        return super().__new__(cls, (dX, dW))
 
 
 _DX_MISTAKES = [
@@ -263,31 +284,35 @@ _DW_MISTAKES = [
 ]
 
 
+def _part_of(unpacked, index):
+    return unpacked if isinstance(unpacked, Problem) else unpacked[index]
+
+
 @checker
 def check_matmul_backward(matmul_backward=...):
     """Check ``matmul_backward(X, W, G)``: (dL/dX, dL/dW) for Y = X @ W, given G = dL/dY."""
-    if is_unattempted(matmul_backward) or not callable(matmul_backward):
-        # the common checks: not attempted, or not a function
-        return grade_function(matmul_backward, _matmul_backward, _MATMUL_CASES, title="matmul backward",
-                              signature="matmul_backward(X, W, G)")
     # both parts come from one call, so an error in either can show up in the first:
     # the other part's mistakes are listed too (after this part's own)
     for index, name, reference, mistakes, other in (
             (0, "dX", lambda X, W, G: G @ W.T, _DX_MISTAKES, _DW_MISTAKES),
             (1, "dW", lambda X, W, G: X.T @ G, _DW_MISTAKES, _DX_MISTAKES)):
-        feedback = grade_function(_part(matmul_backward, index), reference, _MATMUL_CASES,
-                                  title=f"matmul backward ({name})", signature="matmul_backward(X, W, G)",
-                                  mistakes=mistakes + other)
-        if feedback.status == "not attempted":
-            feedback.title = "matmul backward"
+        feedback = grade_function(matmul_backward, reference, _MATMUL_CASES,
+                                  title="matmul backward", signature="matmul_backward(X, W, G)",
+                                  mistakes=[(lambda *a, f=wrong: (f(*a), f(*a)), hint)
+                                            for wrong, hint in mistakes + other],
+                                  random_cases=_random_matmul_case,
+                                  unpack=lambda result, i=index: _part_of(_pair(result), i),
+                                  part_names=("dX", "dW"))
+        if feedback.status == "not attempted" or feedback.passed is False and not feedback.details:
             return feedback
         if not feedback.passed:
+            feedback.message = feedback.message.replace("the result differs", f"{name} differs")
             return _default_hint(feedback, "Write Y_nj = sum_i X_ni W_ij and differentiate one entry: "
                                  "dL/dW_ij = sum_n X_ni G_nj, which is (X^T G)_ij; likewise dL/dX = G W^T. "
                                  "Check that each gradient has the shape of its variable.")
     return Feedback(CORRECT, "matmul backward",
-                    f"dX and dW are right in all {len(_MATMUL_CASES)} cases, with the shapes of X and W. "
-                    "Well done!")
+                    f"dX and dW are right in all {len(_MATMUL_CASES) + RANDOM_CASES} cases, with the "
+                    "shapes of X and W. Well done!")
 
 
 # --- sigmoid ----------------------------------------------------------------------------
@@ -302,7 +327,14 @@ _SIGMOID_CASES = [
     Case("x = 0, grad = 1", np.array(0.0), np.array(1.0)),
     Case("a 2x3 matrix x and a varying grad", np.array([[0.3, -1.2, 2.0], [1.0, 0.0, -0.7]]),
          np.array([[1.0, -0.5, 0.25], [2.0, 1.5, -1.0]])),
+    Case("a zero upstream gradient", np.array([1.0, -1.0]), np.zeros(2)),
 ]
+
+
+def _random_sigmoid_case(rng):
+    shape = tuple(int(k) for k in rng.integers(1, 6, size=rng.integers(0, 3)))
+    return Case(f"x of shape {shape}", np.round(rng.normal(scale=3, size=shape), 2),
+                np.round(rng.normal(size=shape), 2))
 
 _SIGMOID_MISTAKES = [
     (lambda x, g: _sig(x) * (1 - _sig(x)),
@@ -324,7 +356,8 @@ def check_sigmoid_backward(sigmoid_backward=...):
     """Check ``sigmoid_backward(x, grad)``: dL/dx for y = sigmoid(x), given grad = dL/dy."""
     feedback = grade_function(sigmoid_backward, lambda x, g: g * _sig(x) * (1 - _sig(x)),
                               _SIGMOID_CASES, title="sigmoid backward",
-                              signature="sigmoid_backward(x, grad)", mistakes=_SIGMOID_MISTAKES)
+                              signature="sigmoid_backward(x, grad)", mistakes=_SIGMOID_MISTAKES,
+                              random_cases=_random_sigmoid_case)
     return _default_hint(feedback, "Compute s = 1 / (1 + np.exp(-x)) first; the local derivative is "
                          "s * (1 - s), and the chain rule multiplies it by grad, element by element.")
 
@@ -352,7 +385,16 @@ _XENT_CASES = [
     _xent_case("4 examples, 3 classes", 4, 3, 0),
     _xent_case("3 examples, 5 classes", 3, 5, 1),
     _xent_case("large logits (up to about 1000): 2 examples, 4 classes", 2, 4, 2, scale=600.0),
+    _xent_case("a single example, 2 classes", 1, 2, 3),
+    Case("ties: equal logits in every row", np.zeros((3, 3)), np.eye(3), batch_size=3),
 ]
+
+
+def _random_xent_case(rng):
+    n, k = int(rng.integers(1, 7)), int(rng.integers(2, 7))
+    scale = float(rng.choice([1.0, 5.0, 300.0]))
+    return _xent_case(f"{n} example(s), {k} classes, logits of size about {scale:g}", n, k,
+                      int(rng.integers(2**31)), scale=scale)
 
 _XENT_MISTAKES = [
     (lambda Z, Y: _softmax(Z) - Y,
@@ -376,7 +418,7 @@ def check_softmax_cross_entropy_gradient(gradient=...):
     """Check ``gradient(Z, Y)``: dL/dZ for L = -(1/N) sum_n sum_k Y_nk log softmax(Z)_nk (rows are examples)."""
     feedback = grade_function(gradient, _xent_gradient, _XENT_CASES,
                               title="softmax cross-entropy gradient", signature="gradient(Z, Y)",
-                              mistakes=_XENT_MISTAKES)
+                              mistakes=_XENT_MISTAKES, random_cases=_random_xent_case)
     if not feedback.passed and "large logits" in feedback.message and feedback.hint and "NaN" in feedback.hint:
         feedback.hint = ("NaN with large logits: np.exp(1000) overflows. Softmax does not change when a "
                          "constant is subtracted from a row, so compute np.exp(Z - Z.max(axis=1, keepdims=True)).")

@@ -46,7 +46,15 @@ _ENERGY_CASES = [
     _rbm_case("3 visible and 3 hidden units", 3, 3, 2),
     _rbm_case("4 visible and 3 hidden units", 4, 3, 0),
     _rbm_case("6 visible and 2 hidden units", 6, 2, 1),
+    Case("every unit off: the energy is 0", np.zeros(3), np.zeros(2), np.ones((3, 2)), np.ones(3), np.ones(2)),
+    Case("1 visible and 1 hidden unit, both on", np.ones(1), np.ones(1), np.array([[-0.5]]),
+         np.array([0.25]), np.array([1.5])),
 ]
+
+
+def _random_rbm_case(rng):
+    m, n = int(rng.integers(1, 8)), int(rng.integers(1, 6))
+    return _rbm_case(f"{m} visible and {n} hidden units", m, n, int(rng.integers(2**31)))
 
 _ENERGY_MISTAKES = [
     (lambda v, h, W, a, b: v @ W @ h + a @ v + b @ h,
@@ -79,7 +87,8 @@ _ENERGY_MISTAKES = [
 def check_energy(energy=...):
     """Check ``energy(v, h, W, a, b)``: the energy -v W h - a v - b h of an RBM (a number)."""
     return grade_function(energy, _energy, _ENERGY_CASES, title="RBM energy",
-                          signature="energy(v, h, W, a, b)", mistakes=_ENERGY_MISTAKES)
+                          signature="energy(v, h, W, a, b)", mistakes=_ENERGY_MISTAKES,
+                          random_cases=_random_rbm_case)
 
 
 # --- p(h | v) ---------------------------------------------------------------------
@@ -101,7 +110,14 @@ _HIDDEN_CASES = [
     _hidden_case("a batch of 3 visible vectors, 4 visible and 4 hidden units", 3, 4, 4, 3),
     _hidden_case("a batch of 5 visible vectors, 6 visible and 3 hidden units", 5, 6, 3, 4),
     _hidden_case("one visible vector (a batch of 1), 9 visible and 2 hidden units", 1, 9, 2, 5),
+    Case("all units off and zero biases: every probability is 1/2", np.zeros((2, 3)),
+         np.ones((3, 2)), np.zeros(2)),
 ]
+
+
+def _random_hidden_case(rng):
+    k, m, n = (int(v) for v in rng.integers(1, 7, size=3))
+    return _hidden_case(f"a batch of {k}, {m} visible and {n} hidden units", k, m, n, int(rng.integers(2**31)))
 
 
 def _softmax(x):
@@ -137,7 +153,7 @@ def check_hidden_probabilities(hidden_probabilities=...):
     """Check ``hidden_probabilities(v, W, b)``: p(h_j = 1 | v) for a batch v of shape (k, m)."""
     return grade_function(hidden_probabilities, _hidden_probabilities, _HIDDEN_CASES,
                           title="hidden probabilities", signature="hidden_probabilities(v, W, b)",
-                          mistakes=_HIDDEN_MISTAKES)
+                          mistakes=_HIDDEN_MISTAKES, random_cases=_random_hidden_case)
 
 
 # --- the CD-1 weight gradient -------------------------------------------------------
@@ -166,6 +182,11 @@ _CD1_CASES = [
     _cd1_case("1 example, 3 visible and 2 hidden units", 1, 3, 2, 8),
 ]
 
+
+def _random_cd1_case(rng):
+    k, m, n = (int(v) for v in rng.integers(1, 7, size=3))
+    return _cd1_case(f"{k} example(s), {m} visible and {n} hidden units", k, m, n, int(rng.integers(2**31)))
+
 _CD1_MISTAKES = [
     (lambda v0, v1, W, b: (v1.T @ _sigmoid(v1 @ W + b) - v0.T @ _sigmoid(v0 @ W + b)) / len(v0),
      "The phases are swapped: data term (positive phase, v0) minus model term (negative phase, "
@@ -190,7 +211,8 @@ _CD1_MISTAKES = [
 def check_cd1_gradient(cd1_gradient=...):
     """Check ``cd1_gradient(v0, v1, W, b)``: the CD-1 estimate of d(average log-likelihood)/dW."""
     return grade_function(cd1_gradient, _cd1_gradient, _CD1_CASES, title="CD-1 gradient",
-                          signature="cd1_gradient(v0, v1, W, b)", mistakes=_CD1_MISTAKES)
+                          signature="cd1_gradient(v0, v1, W, b)", mistakes=_CD1_MISTAKES,
+                          random_cases=_random_cd1_case)
 
 
 # --- a conditional probability of a small Boltzmann machine -------------------------
@@ -202,7 +224,10 @@ LESSON_BIAS = np.array([0.5, -1.0, 0.0])
 
 @checker
 def check_conditional_probability(value=...):
-    """Check p(s_1 = 1 | s_2 = 1, s_3 = 1) for the lesson's three-unit machine (a number)."""
+    """Check p(s_1 = 1 | s_2 = 1, s_3 = 1) for the lesson's three-unit machine.
+
+    Give a number to 3 significant digits (or more).
+    """
     x = LESSON_W[0, 1] + LESSON_W[0, 2] + LESSON_BIAS[0]  # input of unit 1: 2 - 1 + 0.5
     return grade_value(value, _sigmoid(x), title="conditional probability", mistakes=[
         (_sigmoid(x / 2), "You halved the weights. The 1/2 in E = -s W s / 2 - c s goes away: "
@@ -216,4 +241,4 @@ def check_conditional_probability(value=...):
         (x, "That is the input of unit 1 (the energy drop when it turns on); its probability is the "
             "sigmoid of it."),
         (_sigmoid(LESSON_W[0, 1] + LESSON_BIAS[0]), "Unit 3 is on too: add its weight W_13 to the input."),
-    ])
+    ], digits=3)

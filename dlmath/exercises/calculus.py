@@ -33,7 +33,18 @@ _CENTRAL_CASES = [
     Case("f = sin at x = 1, h = 0.1", np.sin, 1.0, 0.1),
     Case("f(x) = x**3 at x = 2, h = 0.5", _cube, 2.0, 0.5),
     Case("f(x) = exp(-x**2) at x = [-1, 0.5, 2], h = 0.01", _bump, np.array([-1.0, 0.5, 2.0]), 0.01),
+    Case("f(x) = x**3 at x = 0 (a flat point), h = 0.25", _cube, 0.0, 0.25),
 ]
+
+_FUNCTIONS = [("sin", np.sin), ("x**3", _cube), ("exp(-x**2)", _bump), ("exp", np.exp)]
+
+
+def _random_central_case(rng):
+    name, f = _FUNCTIONS[int(rng.integers(len(_FUNCTIONS)))]
+    h = float(rng.choice([0.5, 0.1, 0.01]))
+    x = float(np.round(rng.uniform(-2, 2), 2)) if rng.random() < 0.5 else np.round(
+        rng.uniform(-2, 2, size=int(rng.integers(1, 6))), 2)
+    return Case(f"f(x) = {name} at x = {x}, h = {h:g}", f, x, h)
 
 _CENTRAL_MISTAKES = [
     (lambda f, x, h: (f(x + h) - f(x - h)) / h,
@@ -60,7 +71,7 @@ def check_central_difference(central_difference=...):
     """Check ``central_difference(f, x, h)``: the central-difference estimate of f'(x)."""
     return grade_function(central_difference, _central_difference, _CENTRAL_CASES,
                           title="central difference", signature="central_difference(f, x, h)",
-                          mistakes=_CENTRAL_MISTAKES, rtol=1e-9)
+                          mistakes=_CENTRAL_MISTAKES, rtol=1e-9, random_cases=_random_central_case)
 
 
 # --- gradient of a function of two variables ------------------------------------
@@ -75,7 +86,13 @@ _GRADIENT_CASES = [
     Case("at w = (1, 3)", np.array([1.0, 3.0])),
     Case("at w = (-1.5, 0.5)", np.array([-1.5, 0.5])),
     Case("at w = (3, -2)", np.array([3.0, -2.0])),
+    Case("at w = (0, 0)", np.array([0.0, 0.0])),
 ]
+
+
+def _random_gradient_case(rng):
+    w = np.round(rng.uniform(-3, 3, size=2), 2)
+    return Case(f"at w = ({w[0]:g}, {w[1]:g})", w)
 
 _GRADIENT_MISTAKES = [
     (lambda w: np.array([2 * w[0], w[0]**2 + 3]),
@@ -100,7 +117,8 @@ _GRADIENT_MISTAKES = [
 def check_gradient(gradient=...):
     """Check ``gradient(w)``: the gradient of ``f(w) = w[0]**2 * w[1] + 3 * w[1]``, shape (2,)."""
     return grade_function(gradient, _gradient, _GRADIENT_CASES, title="gradient",
-                          signature="gradient(w)", mistakes=_GRADIENT_MISTAKES)
+                          signature="gradient(w)", mistakes=_GRADIENT_MISTAKES,
+                          random_cases=_random_gradient_case)
 
 
 # --- chain rule: one sigmoid neuron ---------------------------------------------
@@ -119,7 +137,15 @@ _CHAIN_CASES = [
     Case("x = 2, w = 0.5, b = -0.5", 2.0, 0.5, -0.5),
     Case("x = -1.5, w = 2, b = 0.5", -1.5, 2.0, 0.5),
     Case("a batch: x = [0.5, -2, 3], w = -0.8, b = 0.3", np.array([0.5, -2.0, 3.0]), -0.8, 0.3),
+    Case("x = 0: the derivative is 0", 0.0, 1.5, 2.0),
 ]
+
+
+def _random_chain_case(rng):
+    w, b = (float(v) for v in np.round(rng.normal(size=2), 2))
+    x = float(np.round(rng.normal(scale=2), 2)) if rng.random() < 0.5 else np.round(
+        rng.normal(scale=2, size=int(rng.integers(1, 6))), 2)
+    return Case(f"x = {x}, w = {w:g}, b = {b:g}", x, w, b)
 
 _CHAIN_MISTAKES = [
     (lambda x, w, b: _sigmoid(w * x + b) * (1 - _sigmoid(w * x + b)),
@@ -144,4 +170,5 @@ _CHAIN_MISTAKES = [
 def check_chain_rule(dy_dw=...):
     """Check ``dy_dw(x, w, b)``: d/dw of the neuron output ``y = sigmoid(w * x + b)``."""
     return grade_function(dy_dw, _dy_dw, _CHAIN_CASES, title="chain rule",
-                          signature="dy_dw(x, w, b)", mistakes=_CHAIN_MISTAKES)
+                          signature="dy_dw(x, w, b)", mistakes=_CHAIN_MISTAKES,
+                          random_cases=_random_chain_case)

@@ -18,7 +18,8 @@ import warnings
 
 import numpy as np
 
-from .checking import Case, checker, grade_function, grade_value
+from .checking import (RANDOM_CASES, Case, checker, grade_function, grade_value, is_unattempted,
+                       not_attempted, random_generator, returns_nothing, run_learner, timeout_feedback)
 from .feedback import CORRECT, INCORRECT, Feedback, clean_text, format_value
 
 # --- topological sort ------------------------------------------------------------
@@ -104,15 +105,21 @@ def _order_problem(order, graph):
 
 
 def _call_on(fn, graph):
-    """Call the learner's function on ``graph`` itself (to notice if it is changed)."""
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
-        warnings.simplefilter("ignore")
-        try:
-            return fn(graph), None
-        except NotImplementedError as error:
-            return Ellipsis, error
-        except Exception as error:  # the learner's code may raise anything
-            return None, error
+    """Call the learner's function on ``graph`` itself (to notice if it is changed), with a time limit."""
+    return run_learner(fn, (graph,), copy_args=False)
+
+
+def _random_graph(rng):
+    """A random DAG: node k takes its inputs among nodes 0..k-1, named in a shuffled order."""
+    n = int(rng.integers(1, 12))
+    names = [f"n{i}" for i in rng.permutation(n)]
+    graph = {}
+    for k in range(n):
+        count = int(rng.integers(0, min(k, 3) + 1))
+        graph[names[k]] = [names[int(i)] for i in rng.integers(0, k, size=count)] if k else []
+    keys = list(graph)
+    rng.shuffle(keys)
+    return f"a random graph of {n} node(s)", {key: graph[key] for key in keys}
 
 
 @checker
@@ -122,8 +129,6 @@ def check_topological_sort(topological_sort=...):
     ``graph`` maps each node name to the list of its input names (leaves map to
     ``[]``). Return a list of all the names; any valid order is accepted.
     """
-    from .checking import is_unattempted, not_attempted  # shared helpers
-
     if is_unattempted(topological_sort):
         return not_attempted(_SORT_TITLE)
     if not callable(topological_sort):
@@ -131,15 +136,20 @@ def check_topological_sort(topological_sort=...):
                         f"This check expects a function, but received {format_value(topological_sort)} "
                         f"(a {type(topological_sort).__name__}).",
                         hint=f"Pass the function itself, without calling it: {_SORT_SIGNATURE}.")
-    for number, (label, graph) in enumerate(_SORT_CASES, start=1):
-        where = f"Case {number} of {len(_SORT_CASES)} ({label})"
+    rng = random_generator(_SORT_TITLE)
+    cases = _SORT_CASES + [(f"random case {i + 1}: {label}", graph)
+                           for i, (label, graph) in enumerate(_random_graph(rng) for _ in range(RANDOM_CASES))]
+    for number, (label, graph) in enumerate(cases, start=1):
+        where = f"Case {number} of {len(cases)} ({label})"
         given = copy.deepcopy(graph)
-        order, error = _call_on(topological_sort, given)
-        if order is Ellipsis or (order is None and error is None):
-            if error is not None or order is Ellipsis:
-                return not_attempted(_SORT_TITLE)
-            return not_attempted(_SORT_TITLE, "Not attempted yet: your function returns nothing. "
-                                 "Fill it in (or add the missing `return`), then run this check again.")
+        outcome = _call_on(topological_sort, given)
+        order, error = outcome.value, outcome.error
+        if outcome.stub or order is Ellipsis:
+            return not_attempted(_SORT_TITLE)
+        if outcome.timed_out:
+            return timeout_feedback(_SORT_TITLE, where)
+        if order is None and error is None:
+            return returns_nothing(_SORT_TITLE, outcome.printed)
         if error is not None:
             hint = None
             if isinstance(error, RecursionError):
@@ -164,7 +174,7 @@ def check_topological_sort(topological_sort=...):
                                      ("received", clean_text(repr(order), 200))],
                             hint=hint)
     return Feedback(CORRECT, _SORT_TITLE,
-                    f"All {len(_SORT_CASES)} graphs are sorted correctly (each node after its inputs, "
+                    f"All {len(cases)} graphs are sorted correctly (each node after its inputs, "
                     "each once). Well done!")
 
 
@@ -184,7 +194,15 @@ _NEURON_CASES = [
     Case("x1 = -2, x2 = 3, w1 = 1.5, w2 = 0.25, b = -0.5", -2.0, 3.0, 1.5, 0.25, -0.5),
     Case("arrays: three pairs (x1, x2) at once", np.array([0.0, 1.0, -1.0]),
          np.array([2.0, -0.5, 0.5]), 0.7, -0.3, 0.1),
+    Case("all zeros: s = 0, so z = 0.5", 0.0, 0.0, 0.0, 0.0, 0.0),
 ]
+
+
+def _random_neuron_case(rng):
+    n = int(rng.integers(1, 6))
+    x1, x2 = (np.round(rng.normal(scale=2, size=n), 2) for _ in range(2))
+    w1, w2, b = (float(v) for v in np.round(rng.normal(size=3), 2))
+    return Case(f"{n} pair(s) (x1, x2), w1 = {w1:g}, w2 = {w2:g}, b = {b:g}", x1, x2, w1, w2, b)
 
 _NEURON_MISTAKES = [
     (lambda x1, x2, w1, w2, b: w1 * x1 + w2 * x2 + b,
@@ -206,7 +224,8 @@ _NEURON_MISTAKES = [
 def check_neuron_forward(neuron_forward=...):
     """Check ``neuron_forward(x1, x2, w1, w2, b)``: sigmoid(w1*x1 + w2*x2 + b) in NumPy."""
     return grade_function(neuron_forward, _neuron, _NEURON_CASES, title="neuron forward pass",
-                          signature="neuron_forward(x1, x2, w1, w2, b)", mistakes=_NEURON_MISTAKES)
+                          signature="neuron_forward(x1, x2, w1, w2, b)", mistakes=_NEURON_MISTAKES,
+                          random_cases=_random_neuron_case)
 
 
 # --- what Session.run computes ------------------------------------------------------
@@ -227,4 +246,4 @@ def check_nodes_computed(value=...):
         (6, "Count s1 itself too: the fetched node is computed last."),
         (8, "b is not needed for s1: it enters only at s = s1 + b."),
         (9, "Only what s1 depends on is computed: neither b nor s nor z."),
-    ])
+    ], integer=True)

@@ -13,7 +13,7 @@
 
 import numpy as np
 
-from .checking import checker, is_unattempted, not_attempted
+from .checking import checker, is_unattempted, not_attempted, returns_nothing, run_learner, timeout_feedback
 from .feedback import CORRECT, INCORRECT, Feedback, clean_text, format_value
 
 # --- backward over a tape ---------------------------------------------------------
@@ -119,11 +119,15 @@ def _safely(fn, tape, loss):
 
 
 def _same(a, b):
+    """Equal numbers of the same shape; a one-element array counts as the number it holds
+    (a tape seeded with np.ones(1) instead of 1.0 gives such gradients, and they are right)."""
     try:
-        return np.allclose(np.asarray(a, dtype=float), np.asarray(b, dtype=float), rtol=1e-7, atol=1e-10) \
-            and np.shape(a) == np.shape(b)
+        a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     except (TypeError, ValueError):
         return False
+    if a.shape != b.shape and a.size == 1 and b.size == 1:
+        a, b = a.reshape(()), b.reshape(())
+    return a.shape == b.shape and bool(np.allclose(a, b, rtol=1e-7, atol=1e-10))
 
 
 def _matches(received, expected):
@@ -144,11 +148,13 @@ def check_tape_backward(backward=...):
         label, tape, loss = make()
         where = f"Case {number} of {len(_TAPES)} ({label})"
         expected = _backward(tape, loss)
-        try:
-            received = backward(list(tape), loss)
-        except NotImplementedError:
+        outcome = run_learner(backward, (list(tape), loss), copy_args=False)
+        if outcome.stub:
             return not_attempted(_TAPE_TITLE)
-        except Exception as error:  # the learner's code may raise anything
+        if outcome.timed_out:
+            return timeout_feedback(_TAPE_TITLE, where)
+        if outcome.error is not None:
+            error = outcome.error
             hint = None
             if isinstance(error, KeyError):
                 hint = ("A gradient was looked up before it was computed: read the tape backwards "
@@ -161,9 +167,11 @@ def check_tape_backward(backward=...):
             return Feedback(INCORRECT, _TAPE_TITLE,
                             f"{where}: your function raised {type(error).__name__}: {clean_text(error)}",
                             hint=hint)
-        if received is None or received is Ellipsis:
-            return not_attempted(_TAPE_TITLE, "Not attempted yet: your function returns nothing. "
-                                 "Fill it in (or add the missing `return grads`), then run this check again.")
+        received = outcome.value
+        if received is None:
+            return returns_nothing(_TAPE_TITLE, outcome.printed)
+        if received is Ellipsis:
+            return not_attempted(_TAPE_TITLE)
         if not isinstance(received, dict):
             return Feedback(INCORRECT, _TAPE_TITLE,
                             f"{where}: your function returned {clean_text(repr(received), 80)}, not a dict.",
@@ -260,7 +268,12 @@ def check_name_mapping(mapping=...):
     if not wrong:
         return Feedback(CORRECT, title, "All six names are matched. Well done!")
     name, given, number = wrong[0]
-    if number not in PYTORCH_OPTIONS:
+    if isinstance(given, str) and given.strip().isdigit():
+        hint = (f"{given!r} is text (it has quotes): write numbers without quotes, "
+                f"{given.strip()} rather than {given!r}.")
+    elif isinstance(given, bool) or (isinstance(given, (int, float, np.integer, np.floating)) and number is None):
+        hint = f"Give a whole number, one of the numbers of the list, for {name!r}."
+    elif number not in PYTORCH_OPTIONS:
         hint = f"Use one of the numbers 1 to 6 of the list for {name!r}."
     else:
         hint = _MAPPING_HINTS.get((name, number), f"Look again at {name!r}: what does it do in dlmath, "

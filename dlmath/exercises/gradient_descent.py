@@ -15,7 +15,17 @@
 
 import numpy as np
 
-from .checking import Case, checker, grade_function, grade_value
+from .checking import Case, Problem, checker, grade_function, grade_value
+from .feedback import format_value
+
+
+def _random_shape(rng, max_dims=2):
+    """A vector or a matrix, from a single entry up to 6 x 6."""
+    return tuple(int(k) for k in rng.integers(1, 7, size=rng.integers(1, max_dims + 1)))
+
+
+def _array(rng, shape, scale=1.0):
+    return np.round(scale * rng.normal(size=shape), 2)
 
 # --- one gradient step -------------------------------------------------------
 
@@ -31,7 +41,14 @@ _STEP_CASES = [
     Case("a 3x2 weight matrix, learning rate 0.5",
          np.array([[1.0, -2.0], [0.5, 0.0], [3.0, 1.0]]),
          np.array([[2.0, 1.0], [-1.0, 4.0], [0.0, 0.5]]), 0.5),
+    Case("a single weight, a zero gradient", np.array([0.7]), np.array([0.0]), 0.3),
 ]
+
+
+def _random_step_case(rng):
+    shape = _random_shape(rng)
+    lr = float(rng.choice([0.001, 0.01, 0.1, 0.5, 1.0]))
+    return Case(f"w of shape {shape}, learning rate {lr:g}", _array(rng, shape), _array(rng, shape), lr)
 
 _STEP_MISTAKES = [
     (lambda w, g, lr: w + lr * g,
@@ -49,9 +66,10 @@ _STEP_MISTAKES = [
 
 @checker
 def check_gradient_step(step=...):
-    """Check ``step(w, grad, learning_rate)``: one step of gradient descent."""
+    """Check ``step(w, grad, learning_rate)``: one step of gradient descent, leaving ``w`` unchanged."""
     return grade_function(step, _step, _STEP_CASES, title="gradient step",
-                          signature="step(w, grad, learning_rate)", mistakes=_STEP_MISTAKES)
+                          signature="step(w, grad, learning_rate)", mistakes=_STEP_MISTAKES,
+                          random_cases=_random_step_case, forbid_mutation=True)
 
 
 # --- gradient of the mean squared error ---------------------------------------
@@ -74,7 +92,15 @@ _MSE_CASES = [
     _regression_case("4 examples, 2 features, bias 0.5", 4, 2, 0, 0.5),
     _regression_case("5 examples, 3 features, bias -1", 5, 3, 1, -1.0),
     _regression_case("1 example, 3 features, bias 2", 1, 3, 2, 2.0),
+    _regression_case("6 examples, 1 feature, bias 0", 6, 1, 3, 0.0),
 ]
+
+
+def _random_regression_case(rng):
+    n, d = int(rng.integers(1, 9)), int(rng.integers(1, 6))
+    b = float(np.round(rng.normal(), 2))
+    return Case(f"{n} examples, {d} features, bias {b:g}", _array(rng, (n, d)), _array(rng, n),
+                _array(rng, d), b, batch_size=n)
 
 _MSE_MISTAKES = [
     (lambda X, y, w, b: X.T @ (X @ w - y) / X.shape[0],
@@ -94,7 +120,8 @@ def check_mse_gradient(mse_gradient=...):
     the result has shape (d,).
     """
     return grade_function(mse_gradient, _mse_gradient, _MSE_CASES, title="MSE gradient",
-                          signature="mse_gradient(X, y, w, b)", mistakes=_MSE_MISTAKES)
+                          signature="mse_gradient(X, y, w, b)", mistakes=_MSE_MISTAKES,
+                          random_cases=_random_regression_case)
 
 
 # --- largest stable learning rate ---------------------------------------------
@@ -106,7 +133,7 @@ _A = np.array([[3.0, 1.0], [1.0, 3.0]])  # eigenvalues 2 and 4
 def check_largest_stable_learning_rate(value=...):
     """Check the learning rate above which gradient descent on ``w @ A @ w / 2`` diverges.
 
-    ``A = [[3, 1], [1, 3]]``. Give a number.
+    ``A = [[3, 1], [1, 3]]``. Give a number, to 3 significant digits (or more).
     """
     top = np.linalg.eigvalsh(_A).max()
     low = np.linalg.eigvalsh(_A).min()
@@ -117,7 +144,7 @@ def check_largest_stable_learning_rate(value=...):
         (1 / low, "Use the steepest direction (the largest eigenvalue), and find where |1 - lr * lambda| = 1."),
         (2 / 3, "3 is a diagonal entry of A, not a curvature: use the eigenvalues of A."),
         (2 / 6, "The curvatures are the eigenvalues of A, not the row sums or the trace."),
-    ])
+    ], digits=3)
 
 
 # --- one step of gradient descent with momentum --------------------------------
@@ -136,7 +163,16 @@ _MOMENTUM_CASES = [
          np.array([[0.5, 0.5], [-1.0, 3.0]]), 0.01, 0.5),
     Case("the first step (velocity still 0), learning rate 0.2",
          np.array([0.5, 1.5, -1.0]), np.zeros(3), np.array([1.0, -2.0, 4.0]), 0.2, 0.9),
+    Case("momentum 0 (plain gradient descent), one weight",
+         np.array([2.0]), np.array([1.0]), np.array([-0.5]), 0.1, 0.0),
 ]
+
+
+def _random_momentum_case(rng):
+    shape = _random_shape(rng)
+    lr, mu = float(rng.choice([0.01, 0.1, 0.5])), float(rng.choice([0.0, 0.5, 0.9, 0.99]))
+    return Case(f"w of shape {shape}, learning rate {lr:g}, momentum {mu:g}",
+                _array(rng, shape), _array(rng, shape), _array(rng, shape), lr, mu)
 
 _MOMENTUM_MISTAKES = [
     (lambda w, v, g, lr, mu: (w - lr * v, mu * v + g),
@@ -160,22 +196,20 @@ _MOMENTUM_MISTAKES = [
 ]
 
 
-def _pair_as_array(fn):
-    """Let ``fn`` return its pair (w, v) as one array, so that returning a tuple (the natural
-    answer here) is not reported as "returns a list"."""
-    if not callable(fn):
-        return fn
-
-    def as_array(*args):
-        result = fn(*args)
-        if isinstance(result, tuple) and len(result) == 2:
-            try:
-                return np.array(result, dtype=float)
-            except (TypeError, ValueError):  # ragged or not numbers: let the grader explain
-                return result
-        return result
-
-    return as_array
+def _pair(result):
+    """The pair (w, v) as one array [w, v], so that it can be compared; a Problem otherwise."""
+    if isinstance(result, (tuple, list)) and len(result) == 2:
+        try:
+            w, v = (np.asarray(part, dtype=float) for part in result)
+        except (TypeError, ValueError):
+            return Problem("the two parts of your result are not arrays of numbers.",
+                           "Return the new weights and the new velocity: return w, v.")
+        if w.shape != v.shape:
+            return Problem(f"the new w has shape {w.shape} but the new v has shape {v.shape}; both "
+                           "should have the shape of w.", "Keep the shapes: v <- momentum * v + grad.")
+        return np.stack([w, v])
+    return Problem(f"your function returned {format_value(result)}; it should return the pair (w, v).",
+                   "Return both the new weights and the new velocity, as a tuple (w, v).")
 
 
 @checker
@@ -185,7 +219,8 @@ def check_momentum_step(momentum_step=...):
     Returns ``(w, v)`` after ``v <- momentum * v + grad`` and ``w <- w - learning_rate * v``
     (the rule of ``dm.train.MomentumOptimizer``).
     """
-    return grade_function(_pair_as_array(momentum_step), _momentum_step, _MOMENTUM_CASES,
+    return grade_function(momentum_step, lambda *args: np.stack(_momentum_step(*args)), _MOMENTUM_CASES,
                           title="momentum step",
                           signature="momentum_step(w, v, grad, learning_rate, momentum)",
-                          mistakes=_MOMENTUM_MISTAKES)
+                          mistakes=_MOMENTUM_MISTAKES, random_cases=_random_momentum_case,
+                          unpack=_pair, part_names=("the new w", "the new v"))

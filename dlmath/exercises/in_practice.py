@@ -16,23 +16,42 @@
 
 import numpy as np
 
-from .checking import Case, checker, grade_function, is_unattempted, not_attempted
+from .checking import (RANDOM_CASES, TIME_LIMIT, Case, checker, grade_function, is_unattempted, not_attempted,
+                       partial_answer, random_generator, returns_nothing, run_learner,
+                       timeout_feedback)
 from .feedback import CORRECT, INCORRECT, Feedback, clean_text, format_value
 
 # --- the train / validation / test split --------------------------------------
 
 _SPLIT_TITLE = "train val split"
 _SPLIT_SIGNATURE = "split(n, val_fraction, test_fraction, seed)"
-_SPLIT_CASES = [(100, 0.2, 0.2, 0), (103, 0.15, 0.25, 1), (10, 0.3, 0.3, 7), (300, 0.4, 0.4, 3)]
+_SPLIT_CASES = [(100, 0.2, 0.2, 0), (103, 0.15, 0.25, 1), (10, 0.3, 0.3, 7), (300, 0.4, 0.4, 3),
+                (50, 0.0, 0.5, 2)]
+
+
+def _random_split_args(rng):
+    """n from 10 (so that a shuffle is never the identity by luck) to 500, fractions summing to <= 1."""
+    n = int(rng.integers(10, 501))
+    val = float(rng.choice([0.0, 0.1, 0.15, 0.2, 0.25, 0.3]))
+    test = float(rng.choice([0.0, 0.1, 0.2, 0.25, 0.3]))
+    return (n, val, test, int(rng.integers(0, 1000)))
 
 
 def _call(fn, *args):
-    try:
-        return fn(*args), None
-    except NotImplementedError as error:
-        return Ellipsis, error
-    except Exception as error:  # the learner's code may raise anything
-        return None, error
+    """(result, error) of the learner's function, with the time limit; (Ellipsis, error) for a stub."""
+    outcome = run_learner(fn, args)
+    if outcome.stub:
+        return Ellipsis, outcome.error
+    if outcome.timed_out:
+        return None, TimeoutError(f"did not finish within {TIME_LIMIT:g} seconds: look for a loop "
+                                  "that never ends")
+    if outcome.value is None and outcome.error is None and outcome.printed.strip():
+        return None, _Printed(outcome.printed)
+    return outcome.value, outcome.error
+
+
+class _Printed(Exception):
+    """Not raised: marks a function that printed its result instead of returning it."""
 
 
 def _as_index_arrays(result):
@@ -94,11 +113,20 @@ def check_train_val_split(split=...):
                         f"This check expects a function, but received {format_value(split)}.",
                         hint=f"Pass the function itself, without calling it: {_SPLIT_SIGNATURE}.")
     first = {}
-    for number, args in enumerate(_SPLIT_CASES, start=1):
-        where = f"Case {number} of {len(_SPLIT_CASES)} ({_SPLIT_SIGNATURE.split('(')[0]}{args})"
+    rng = random_generator(_SPLIT_TITLE)
+    cases = _SPLIT_CASES + [_random_split_args(rng) for _ in range(RANDOM_CASES)]
+    for number, args in enumerate(cases, start=1):
+        where = f"Case {number} of {len(cases)} ({_SPLIT_SIGNATURE.split('(')[0]}{args})"
         result, error = _call(split, *args)
         if result is Ellipsis or (result is None and error is None):
             return not_attempted(_SPLIT_TITLE)
+        if isinstance(error, _Printed):
+            return returns_nothing(_SPLIT_TITLE, str(error))
+        partial = partial_answer(_SPLIT_TITLE, result, ("train", "val", "test"))
+        if partial is not None:
+            return partial
+        if isinstance(error, TimeoutError):
+            return timeout_feedback(_SPLIT_TITLE, where)
         if error is not None:
             hint = None
             if isinstance(error, TypeError) and "argument" in str(error):
@@ -129,7 +157,7 @@ def check_train_val_split(split=...):
                         "Different seeds gave the same split.",
                         hint="Use the seed argument: rng = np.random.default_rng(seed).")
     return Feedback(CORRECT, _SPLIT_TITLE,
-                    f"All {len(_SPLIT_CASES)} splits are disjoint, complete, shuffled, of the right "
+                    f"All {len(cases)} splits are disjoint, complete, shuffled, of the right "
                     "sizes, and reproducible from their seed. Well done!")
 
 
@@ -149,7 +177,15 @@ _DECAY_CASES = [
     _decay_case("a 2x3 weight matrix, weight decay 0.1", (2, 3), 0.1, 0),
     _decay_case("a 4x2 weight matrix, weight decay 0.01", (4, 2), 0.01, 1),
     _decay_case("a vector of 5 weights, weight decay 0.5", (5,), 0.5, 2),
+    _decay_case("no weight decay (0): the gradient of the loss alone", (3,), 0.0, 3),
+    _decay_case("a single weight", (1,), 0.1, 4),
 ]
+
+
+def _random_decay_case(rng):
+    shape = tuple(int(k) for k in rng.integers(1, 7, size=rng.integers(1, 3)))
+    lam = float(rng.choice([0.0, 1e-4, 0.01, 0.1, 1.0]))
+    return _decay_case(f"W of shape {shape}, weight decay {lam:g}", shape, lam, int(rng.integers(2**31)))
 
 _DECAY_MISTAKES = [
     (lambda g, W, lam: g + lam * W,
@@ -177,7 +213,7 @@ def check_weight_decay_gradient(weight_decay_gradient=...):
     return grade_function(weight_decay_gradient, _decay_gradient, _DECAY_CASES,
                           title="weight decay gradient",
                           signature="weight_decay_gradient(grad_loss, W, weight_decay)",
-                          mistakes=_DECAY_MISTAKES)
+                          mistakes=_DECAY_MISTAKES, random_cases=_random_decay_case)
 
 
 # --- early stopping --------------------------------------------------------------
@@ -234,7 +270,16 @@ _STOP_CASES = [
          np.array([0.5, 0.4, 0.45, 0.4, 0.45, 0.5, 0.55, 0.3]), 3),
     Case("no stop before the end, patience 5",
          np.array([0.9, 0.8, 0.85, 0.7, 0.75, 0.72]), 5),
+    Case("a single epoch, patience 1", np.array([0.5]), 1),
+    Case("a flat curve (every later epoch ties the first), patience 1", np.array([0.3, 0.3, 0.3, 0.3]), 1),
 ]
+
+
+def _random_stop_case(rng):
+    """Losses on a coarse grid, so that ties with the best value are common."""
+    n, patience = int(rng.integers(1, 16)), int(rng.integers(1, 5))
+    losses = np.round(1.0 - 0.05 * np.cumsum(rng.integers(-2, 3, size=n)), 2)
+    return Case(f"{n} epoch(s), patience {patience}", losses, patience)
 
 _STOP_MISTAKES = [
     (lambda v, p: int(np.argmin(v)),
@@ -262,4 +307,4 @@ def check_early_stopping_epoch(early_stopping_epoch=...):
     return grade_function(early_stopping_epoch, _early_stopping_epoch, _STOP_CASES,
                           title="early stopping epoch",
                           signature="early_stopping_epoch(val_losses, patience)",
-                          mistakes=_STOP_MISTAKES)
+                          mistakes=_STOP_MISTAKES, random_cases=_random_stop_case, exact=True)

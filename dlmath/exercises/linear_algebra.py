@@ -9,6 +9,8 @@
   returns ``u . v / (|u| |v|)`` for two 1-d arrays.
 """
 
+import numbers
+
 import numpy as np
 
 from .checking import Case, checker, grade_function, is_unattempted, not_attempted
@@ -33,7 +35,13 @@ _LAYER_CASES = [
     _layer_case("4 examples, 3 features, 2 outputs", 4, 3, 2, 0),
     _layer_case("3 examples, 3 features, 3 outputs (square W)", 3, 3, 3, 1),
     _layer_case("1 example, 5 features, 4 outputs", 1, 5, 4, 2),
+    _layer_case("6 examples, 1 feature, 1 output", 6, 1, 1, 3),
 ]
+
+
+def _random_layer_case(rng):
+    n, d, h = (int(v) for v in rng.integers(1, 8, size=3))
+    return _layer_case(f"{n} example(s), {d} feature(s), {h} output(s)", n, d, h, int(rng.integers(2**31)))
 
 _LAYER_MISTAKES = [
     (lambda X, W, b: X @ W,
@@ -60,7 +68,7 @@ _LAYER_MISTAKES = [
 def check_layer(layer=...):
     """Check ``layer(X, W, b)``: a dense layer on a batch, ``X @ W + b``, shape (n, h)."""
     return grade_function(layer, _layer, _LAYER_CASES, title="dense layer", signature="layer(X, W, b)",
-                          mistakes=_LAYER_MISTAKES)
+                          mistakes=_LAYER_MISTAKES, random_cases=_random_layer_case)
 
 
 # --- predict the shape of a product ----------------------------------------------
@@ -89,7 +97,7 @@ def _as_shape(value):
         return None
     shape = []
     for item in value:
-        if isinstance(item, bool) or not isinstance(item, (int, float, np.integer, np.floating)):
+        if isinstance(item, bool) or not isinstance(item, numbers.Real):  # int, float, NumPy, Fraction...
             return None
         if not float(item).is_integer():
             return None
@@ -136,7 +144,18 @@ _COSINE_CASES = [
     Case("u = (3, 4), v = (5, -1)", np.array([3.0, 4.0]), np.array([5.0, -1.0])),
     Case("two 4-vectors of different lengths", np.array([1.0, -2.0, 0.5, 3.0]), np.array([2.0, 0.0, -1.0, 4.0])),
     Case("opposite-ish 3-vectors", np.array([1.0, 2.0, -1.0]), np.array([-3.0, -5.0, 4.0])),
+    Case("orthogonal vectors: cosine 0", np.array([1.0, 2.0]), np.array([-4.0, 2.0])),
+    Case("parallel vectors of different lengths: cosine 1", np.array([1.0, -1.0, 2.0]), np.array([3.0, -3.0, 6.0])),
+    Case("one-entry vectors", np.array([-2.0]), np.array([5.0])),
 ]
+
+
+def _random_cosine_case(rng):
+    d = int(rng.integers(1, 9))
+    u, v = (np.round(rng.normal(size=d), 2) for _ in range(2))
+    u[int(rng.integers(d))] = 1.5  # never the zero vector
+    v[int(rng.integers(d))] = -0.5
+    return Case(f"two {d}-vectors", u, v)
 
 _COSINE_MISTAKES = [
     (lambda u, v: u @ v,
@@ -162,4 +181,5 @@ _COSINE_MISTAKES = [
 def check_cosine_similarity(cosine_similarity=...):
     """Check ``cosine_similarity(u, v)``: the cosine of the angle between two vectors."""
     return grade_function(cosine_similarity, _cosine, _COSINE_CASES, title="cosine similarity",
-                          signature="cosine_similarity(u, v)", mistakes=_COSINE_MISTAKES)
+                          signature="cosine_similarity(u, v)", mistakes=_COSINE_MISTAKES,
+                          random_cases=_random_cosine_case)

@@ -64,8 +64,9 @@ def generic_hint(received: np.ndarray, expected: np.ndarray, batch_size=None, re
 
     ``batch_size`` is the number of examples n in the case, if it has one, so
     that a factor of n (summing instead of averaging, or the reverse) can be
-    named. With ``reveal=False`` (value exercises) hints never state a number
-    that would give the answer away.
+    named. With ``reveal=False`` (value exercises) only the NaN and shape hints
+    are given: "exactly the negative", "n times too large" or "a constant
+    multiple" of a hidden value would give the answer away.
     """
     if received.shape != expected.shape:
         return shape_hint(received, expected, reveal)
@@ -74,6 +75,9 @@ def generic_hint(received: np.ndarray, expected: np.ndarray, batch_size=None, re
             return ("Your result contains NaN or infinity: look for a division by zero, a log of "
                     "zero or a value that overflowed.")
         if not np.any(expected):
+            return None
+        if not reveal:
+            # a value exercise: a sign, factor or transpose hint would hand over the answer
             return None
         if close(received, -expected):
             return "Sign error: your result is exactly the negative of the expected one."

@@ -16,7 +16,7 @@ import warnings
 
 import numpy as np
 
-from .checking import Case, checker, grade_function, is_unattempted, not_attempted
+from .checking import TIME_LIMIT, Case, checker, grade_function, is_unattempted, not_attempted, run_learner
 from .feedback import CORRECT, INCORRECT, Feedback, clean_text, format_value
 
 # --- the forward pass of a two-layer network ------------------------------------
@@ -45,6 +45,12 @@ _FORWARD_CASES = [
     _forward_case("5 examples, 3 inputs, 4 hidden units, 2 classes", 5, 3, 4, 2, 4),
     _forward_case("1 example, 2 inputs, 3 hidden units, 1 output", 1, 2, 3, 1, 5),
 ]
+
+
+def _random_forward_case(rng):
+    n, d, h, k = (int(v) for v in rng.integers(1, 7, size=4))
+    return _forward_case(f"{n} example(s), {d} input(s), {h} hidden unit(s), {k} output(s)", n, d, h, k,
+                         int(rng.integers(2**31)))
 
 
 def _softmax(z):
@@ -98,7 +104,8 @@ def check_forward(forward=...):
     the result has shape (n, k).
     """
     return grade_function(forward, _forward, _FORWARD_CASES, title="two-layer forward pass",
-                          signature="forward(X, W1, b1, W2, b2)", mistakes=_FORWARD_MISTAKES)
+                          signature="forward(X, W1, b1, W2, b2)", mistakes=_FORWARD_MISTAKES,
+                          random_cases=_random_forward_case)
 
 
 # --- weights that solve XOR by hand ------------------------------------------------
@@ -115,12 +122,19 @@ _SHAPES = {"W1": "(2, 2): one row per input, one column per hidden unit",
 def _unpack(weights):
     """Turn the learner's answer into four float arrays, or return (None, reason)."""
     if callable(weights):
-        with warnings.catch_warnings(), np.errstate(all="ignore"):
-            warnings.simplefilter("ignore")
-            try:
-                weights = weights()
-            except Exception as error:  # the learner's function may raise anything
-                return None, f"Calling your function raised {type(error).__name__}: {clean_text(error)}"
+        outcome = run_learner(weights)
+        if outcome.stub:
+            return Ellipsis, None
+        if outcome.timed_out:
+            return None, f"Your function did not finish within {TIME_LIMIT:g} seconds and was stopped."
+        if outcome.error is not None:
+            error = outcome.error
+            return None, f"Calling your function raised {type(error).__name__}: {clean_text(error)}"
+        if outcome.value is None and outcome.printed.strip():
+            return None, "Your function printed the weights but returned None: return them instead."
+        weights = outcome.value
+        if is_unattempted(weights):
+            return Ellipsis, None
     if isinstance(weights, dict):
         missing = [name for name in _NAMES if name not in weights]
         if missing:

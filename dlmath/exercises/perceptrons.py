@@ -11,8 +11,8 @@
 
 import numpy as np
 
-from .checking import Case, checker, grade_function
-from .feedback import INCORRECT, Feedback, format_value
+from .checking import Case, Problem, checker, grade_function
+from .feedback import format_value
 
 
 def _cases_X(seed, n, d=2):
@@ -33,7 +33,20 @@ _PREDICT_CASES = [
     Case("6 points, w = (-1, 0.5), b = 3 (the bias decides several points)",
          _cases_X(1, 6), np.array([-1.0, 0.5]), 3.0),
     Case("4 points with 3 features, b = -1", _cases_X(2, 4, 3), np.array([0.5, -1.0, 2.0]), -1.0),
+    Case("points exactly on the line (score 0 is class 0), w = (1, 2), b = 0.5",
+         np.array([[0.5, -0.5], [-0.5, 0.0], [1.0, 1.0], [-2.5, 1.0], [0.0, 0.0]]), np.array([1.0, 2.0]), 0.5),
+    Case("a single point with a single feature, w = (2,), b = -1", np.array([[0.5]]), np.array([2.0]), -1.0),
 ]
+
+
+def _random_points_case(rng):
+    """Small whole-number points and weights, so that some points fall exactly on the line."""
+    n, d = int(rng.integers(1, 9)), int(rng.integers(1, 4))
+    X = rng.integers(-3, 4, size=(n, d)).astype(float)
+    w = rng.integers(-2, 3, size=d).astype(float)
+    w[rng.integers(d)] = rng.choice([-1.0, 1.0, 2.0])  # never the zero vector
+    b = float(rng.integers(-3, 4))
+    return Case(f"{n} points with {d} features, whole-number coordinates", X, w, b)
 
 _PREDICT_MISTAKES = [
     (lambda X, w, b: (X @ w > 0).astype(int),
@@ -50,6 +63,8 @@ _PREDICT_MISTAKES = [
      "The bias has the wrong sign: the score is X @ w + b."),
     (lambda X, w, b: (X @ w - b > 0).astype(int),
      "The bias has the wrong sign: the score is X @ w + b."),
+    (lambda X, w, b: (X @ w + b >= 0).astype(int),
+     "A point exactly on the line (score 0) is class 0: predict 1 only where X @ w + b > 0, not >= 0."),
 ]
 
 
@@ -61,7 +76,8 @@ def check_predict(predict=...):
     number; the result has shape (n,).
     """
     return grade_function(predict, _predict, _PREDICT_CASES, title="predict",
-                          signature="predict(X, w, b)", mistakes=_PREDICT_MISTAKES)
+                          signature="predict(X, w, b)", mistakes=_PREDICT_MISTAKES,
+                          random_cases=_random_points_case, exact=True)
 
 
 # --- signed distance to the line -------------------------------------------------
@@ -77,7 +93,15 @@ _DISTANCE_CASES = [
     Case("5 points, w = (1, -2), b = 0.5", _cases_X(3, 5), np.array([1.0, -2.0]), 0.5),
     Case("4 points with 3 features, w = (2, 0, -1), b = 1", _cases_X(4, 4, 3),
          np.array([2.0, 0.0, -1.0]), 1.0),
+    Case("a point on the line and one at the origin, w = (0, 2), b = -2",
+         np.array([[5.0, 1.0], [0.0, 0.0]]), np.array([0.0, 2.0]), -2.0),
 ]
+
+
+def _random_distance_case(rng):
+    case = _random_points_case(rng)
+    X, w, b = case.args
+    return Case(case.label, X + np.round(rng.normal(scale=0.5, size=X.shape), 2), w, b)
 
 _DISTANCE_MISTAKES = [
     (lambda X, w, b: X @ w + b,
@@ -102,7 +126,8 @@ def check_signed_distance(signed_distance=...):
     Positive on the side ``w`` points to, negative on the other side.
     """
     return grade_function(signed_distance, _signed_distance, _DISTANCE_CASES, title="signed distance",
-                          signature="signed_distance(X, w, b)", mistakes=_DISTANCE_MISTAKES)
+                          signature="signed_distance(X, w, b)", mistakes=_DISTANCE_MISTAKES,
+                          random_cases=_random_distance_case)
 
 
 # --- the perceptron rule ------------------------------------------------------------
@@ -124,29 +149,40 @@ _UPDATE_CASES = [
          np.array([1.0, 2.0]), 1),
     Case("3 features, a red point on the blue side", np.array([0.5, -1.0, 2.0]), 1.0,
          np.array([1.0, 0.0, 1.0]), 0),
+    Case("a red point exactly on the line (score 0 already says red: no change)",
+         np.array([1.0, 1.0]), -3.0, np.array([2.0, 1.0]), 0),
+    Case("one feature, a blue point at x = 0 with b = 0 (score 0 counts as red)",
+         np.array([1.5]), 0.0, np.array([0.0]), 1),
 ]
 
 
+def _random_update_case(rng):
+    case = _random_points_case(rng)
+    X, w, b = case.args
+    x = X[0]
+    y = int(rng.integers(0, 2))
+    return Case(f"w = {tuple(float(v) for v in w)}, b = {b:g}, x = {tuple(float(v) for v in x)}, y = {y}",
+                w, b, x, y)
+
+
 def _pack(result):
-    """(w, b) -> one array [w..., b], so the framework can compare it; None if it is no pair."""
+    """(w, b) -> one array [w..., b], so the framework can compare it; a Problem if it is no such pair."""
     if isinstance(result, (tuple, list)) and len(result) == 2:
         w, b = result
         try:
             w = np.asarray(w, dtype=float)
             b = np.asarray(b, dtype=float)
         except (TypeError, ValueError):
-            return None
+            return Problem("the two parts of your result are not numbers.",
+                           "End with `return w_new, b_new`.")
         if w.ndim == 1 and b.size == 1:
             return np.concatenate([w, b.reshape(1)])
-    return None
-
-
-def _packed(fn):
-    def run(w, b, x, y):
-        result = fn(w, b, x, y)
-        packed = _pack(result)
-        return result if packed is None else packed
-    return run
+        return Problem(f"your function returned a pair with shapes {w.shape}, {b.shape}; the new w "
+                       "should have the shape (d,) of the w it received, and the new b should be a "
+                       "single number.",
+                       "Keep w a 1-D array: avoid x[:, None] or reshape; b + error is a number.")
+    return Problem(f"your function returned {format_value(result)}; it should return the pair (w, b): "
+                   "the new weight vector and the new bias.", "End with `return w_new, b_new`.")
 
 
 def _t(y):
@@ -154,6 +190,10 @@ def _t(y):
 
 
 _UPDATE_MISTAKES = [
+    (lambda w, b, x, y: ((w + _t(y) * x, b + _t(y)) if _t(y) * (x @ w + b) <= 0 else (w, b)),
+     "With labels t = +1/-1, the rule 'update when t * score <= 0' also moves the line for a red "
+     "point exactly on it, which is already classified red (score 0 counts as class 0). Use the "
+     "0/1 rule: error = y - prediction."),
     (lambda w, b, x, y: (w + _t(y) * x, b + _t(y)),
      "You update even when the point is already on the right side; the perceptron only "
      "changes the line after a mistake."),
@@ -181,33 +221,10 @@ def check_perceptron_update(update=...):
     ``y`` its label, 0 (red) or 1 (blue). Predict 1 when ``x @ w + b > 0``;
     after a mistake, move the line towards the right answer.
     """
-    title = "perceptron update"
-    signature = "update(w, b, x, y)"
-    if callable(update):
-        # look at the shape of the answer first: it must be a pair (w, b)
-        try:
-            first = update(*[np.copy(a) if isinstance(a, np.ndarray) else a for a in _UPDATE_CASES[0].args])
-        except Exception:
-            first = None  # errors are reported by grade_function below
-        else:
-            if first is not None and first is not Ellipsis and _pack(first) is None:
-                if isinstance(first, (tuple, list)) and len(first) == 2:
-                    shapes = ", ".join(str(np.shape(part)) for part in first)
-                    return Feedback(INCORRECT, title,
-                                    f"Your function returned a pair with shapes {shapes}; the new w "
-                                    "should have the shape (d,) of the w it received, and the new b "
-                                    "should be a single number.",
-                                    hint="Keep w a 1-D array: avoid x[:, None] or reshape; b + error "
-                                         "is a number.")
-                return Feedback(INCORRECT, title,
-                                f"Your function returned {format_value(first)}; it should return the "
-                                "pair (w, b): the new weight vector and the new bias.",
-                                hint="End with `return w_new, b_new`.")
-        fn = _packed(update)
-    else:
-        fn = update
-    feedback = grade_function(fn, _packed(_update), _UPDATE_CASES, title=title, signature=signature,
-                              mistakes=[(_packed(wrong), hint) for wrong, hint in _UPDATE_MISTAKES])
+    feedback = grade_function(update, lambda *args: _pack(_update(*args)), _UPDATE_CASES,
+                              title="perceptron update", signature="update(w, b, x, y)",
+                              mistakes=_UPDATE_MISTAKES, random_cases=_random_update_case,
+                              unpack=_pack, part_names=("the new w", "the new b"))
     if feedback.details:
         feedback.message += " (The new w and b are shown together as [w_1, ..., w_d, b].)"
     return feedback

@@ -70,7 +70,22 @@ _ENTROPY_CASES = [
     Case("a fair eight-sided die", np.full(8, 1 / 8)),
     Case("an impossible outcome, p = [0.7, 0.3, 0]", np.array([0.7, 0.3, 0.0])),
     Case("a certain outcome, p = [0, 1, 0, 0]", np.array([0.0, 1.0, 0.0, 0.0])),
+    Case("a single outcome, p = [1]", np.array([1.0])),
 ]
+
+
+def _random_distribution(rng, k, zeros=True):
+    p = rng.dirichlet(np.ones(k))
+    if zeros and k > 1:
+        p[rng.random(k) < 0.3] = 0.0
+        if not p.any():
+            p[0] = 1.0
+    return p / p.sum()
+
+
+def _random_entropy_case(rng):
+    k = int(rng.integers(1, 10))
+    return Case(f"a random distribution over {k} outcome(s), some impossible", _random_distribution(rng, k))
 
 _ENTROPY_MISTAKES = [
     (lambda p: np.sum(_xlogy(p, p, np.log2)),
@@ -96,7 +111,8 @@ _ENTROPY_NAN_HINT = ("Your function returns NaN when some p is 0: 0 * log(0) is 
 def check_entropy(entropy=...):
     """Check ``entropy(p)``: the entropy in bits of a probability vector ``p``."""
     feedback = grade_function(entropy, _entropy, _ENTROPY_CASES, title="entropy",
-                              signature="entropy(p)", mistakes=_ENTROPY_MISTAKES)
+                              signature="entropy(p)", mistakes=_ENTROPY_MISTAKES,
+                              random_cases=_random_entropy_case)
     return _with_nan_hint(feedback, entropy, _ENTROPY_CASES, _entropy, _ENTROPY_NAN_HINT)
 
 
@@ -121,6 +137,12 @@ _KL_CASES = [
          np.array([0.6, 0.4, 0.0]), np.array([0.5, 0.3, 0.2])),
 ]
 
+
+def _random_kl_case(rng):
+    k = int(rng.integers(1, 9))
+    return Case(f"random p (some zeros) and q over {k} outcome(s)", _random_distribution(rng, k),
+                _random_distribution(rng, k, zeros=False))
+
 _KL_MISTAKES = [
     (lambda p, q: _kl(q, p),
      "The arguments are swapped: D_KL(p || q) = sum p log(p / q) weights by p, the first argument. "
@@ -144,7 +166,8 @@ _KL_NAN_HINT = ("Your function returns NaN when some p_i is 0: 0 * log(0 / q) is
 def check_kl_divergence(kl_divergence=...):
     """Check ``kl_divergence(p, q)``: D_KL(p || q) in nats for probability vectors p and q."""
     feedback = grade_function(kl_divergence, _kl, _KL_CASES, title="KL divergence",
-                              signature="kl_divergence(p, q)", mistakes=_KL_MISTAKES)
+                              signature="kl_divergence(p, q)", mistakes=_KL_MISTAKES,
+                              random_cases=_random_kl_case)
     return _with_nan_hint(feedback, kl_divergence, _KL_CASES, _kl, _KL_NAN_HINT)
 
 
@@ -167,7 +190,17 @@ _LL_CASES = [
     Case("p = 0.7, 7 heads in 10 flips", 0.7, _FLIPS[0], batch_size=10),
     Case("p = 0.1, 2 heads in 8 flips", 0.1, _FLIPS[1], batch_size=8),
     Case("p = 0.9, 9 heads in 12 flips", 0.9, _FLIPS[2], batch_size=12),
+    Case("a single flip, heads, p = 0.25", 0.25, np.array([1])),
 ]
+
+
+def _random_flips(rng):
+    return rng.integers(0, 2, size=int(rng.integers(1, 25)))
+
+
+def _random_ll_case(rng):
+    p, flips = float(np.round(rng.uniform(0.01, 0.99), 2)), _random_flips(rng)
+    return Case(f"p = {p:g}, {int(flips.sum())} heads in {len(flips)} flips", p, flips, batch_size=len(flips))
 
 _LL_MISTAKES = [
     (lambda p, x: np.prod(np.where(x == 1, p, 1 - p)),
@@ -191,12 +224,20 @@ _LL_MISTAKES = [
 def check_bernoulli_log_likelihood(log_likelihood=...):
     """Check ``log_likelihood(p, flips)``: the natural-log likelihood of 0/1 flips under heads-probability p."""
     return grade_function(log_likelihood, _log_likelihood, _LL_CASES, title="Bernoulli log-likelihood",
-                          signature="log_likelihood(p, flips)", mistakes=_LL_MISTAKES)
+                          signature="log_likelihood(p, flips)", mistakes=_LL_MISTAKES,
+                          random_cases=_random_ll_case)
 
 
 _MLE_CASES = [Case(f"{int(f.sum())} heads in {len(f)} flips", f) for f in _FLIPS] + [
     Case("1 head in 3 flips", np.array([0, 1, 0])),
+    Case("no heads in 4 flips", np.array([0, 0, 0, 0])),
+    Case("a single flip, heads", np.array([1])),
 ]
+
+
+def _random_mle_case(rng):
+    flips = _random_flips(rng)
+    return Case(f"{int(flips.sum())} heads in {len(flips)} flips", flips)
 
 _MLE_MISTAKES = [
     (lambda x: 1 - np.mean(x),
@@ -217,7 +258,7 @@ _MLE_MISTAKES = [
 def check_bernoulli_mle(mle=...):
     """Check ``mle(flips)``: the maximum-likelihood estimate of p from an array of 0/1 flips."""
     return grade_function(mle, lambda x: np.mean(x), _MLE_CASES, title="Bernoulli maximum likelihood",
-                          signature="mle(flips)", mistakes=_MLE_MISTAKES)
+                          signature="mle(flips)", mistakes=_MLE_MISTAKES, random_cases=_random_mle_case)
 
 
 # --- softmax with a temperature ---------------------------------------------------------
@@ -240,7 +281,16 @@ _SOFTMAX_CASES = [
     Case("logits [1, -1, 0, 3] at T = 0.5", np.array([1.0, -1.0, 0.0, 3.0]), 0.5),
     Case("logits [1000, 999, 998] at T = 1", np.array([1000.0, 999.0, 998.0]), 1.0),
     Case("logits [3, 1, 2] at T = 0.001 (nearly the argmax)", np.array([3.0, 1.0, 2.0]), 0.001),
+    Case("ties: logits [2, 2, 2] at T = 0.5", np.array([2.0, 2.0, 2.0]), 0.5),
+    Case("a single logit at T = 3", np.array([-4.0]), 3.0),
 ]
+
+
+def _random_softmax_case(rng):
+    k = int(rng.integers(1, 8))
+    T = float(rng.choice([0.01, 0.5, 1.0, 2.0, 100.0]))
+    logits = np.round(rng.normal(scale=float(rng.choice([1.0, 10.0])), size=k), 2)
+    return Case(f"{k} logit(s) at T = {T:g}", logits, T)
 
 _SOFTMAX_MISTAKES = [
     (lambda z, T: _softmax_t(np.asarray(z) * T, 1.0),
@@ -268,5 +318,6 @@ _SOFTMAX_NAN_HINT = ("Your function returns NaN or inf for large logits (or a sm
 def check_softmax_with_temperature(softmax_t=...):
     """Check ``softmax_t(logits, T)``: probabilities proportional to exp(logits / T), for 1-d logits."""
     feedback = grade_function(softmax_t, _softmax_t, _SOFTMAX_CASES, title="softmax with temperature",
-                              signature="softmax_t(logits, T)", mistakes=_SOFTMAX_MISTAKES)
+                              signature="softmax_t(logits, T)", mistakes=_SOFTMAX_MISTAKES,
+                              random_cases=_random_softmax_case)
     return _with_nan_hint(feedback, softmax_t, _SOFTMAX_CASES, _softmax_t, _SOFTMAX_NAN_HINT)

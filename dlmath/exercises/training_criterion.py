@@ -26,7 +26,15 @@ _CE_CASES = [
     Case("5 examples, some confidently wrong", np.array([0.99, 0.05, 0.5, 0.8, 0.01]),
          np.array([0.0, 0.0, 1.0, 1.0, 1.0]), batch_size=5),
     Case("3 examples, all red", np.array([0.1, 0.4, 0.7]), np.array([0.0, 0.0, 0.0]), batch_size=3),
+    Case("a single example, blue, p = 0.5", np.array([0.5]), np.array([1.0]), batch_size=1),
 ]
+
+
+def _random_ce_case(rng):
+    n = int(rng.integers(1, 10))
+    p = np.round(rng.uniform(0.01, 0.99, size=n), 2)
+    y = rng.integers(0, 2, size=n).astype(float)
+    return Case(f"{n} example(s)", p, y, batch_size=n)
 
 _CE_MISTAKES = [
     (lambda p, y: -np.mean(y * np.log(1 - p) + (1 - y) * np.log(p)),
@@ -63,7 +71,8 @@ def check_cross_entropy(cross_entropy=...):
     labels 0 or 1 (shape (n,)); the result is one number.
     """
     return grade_function(cross_entropy, _cross_entropy, _CE_CASES, title="cross-entropy",
-                          signature="cross_entropy(p, y)", mistakes=_CE_MISTAKES)
+                          signature="cross_entropy(p, y)", mistakes=_CE_MISTAKES,
+                          random_cases=_random_ce_case)
 
 
 # --- stable log-sum-exp ----------------------------------------------------------------
@@ -80,7 +89,16 @@ _LSE_CASES = [
     Case("very negative logits: [-1000, -1001]", np.array([[-1000.0, -1001.0], [-2000.0, -1999.0]])),
     Case("rows on very different scales", np.array([[3000.0, 2999.0, 0.0], [-3000.0, -3001.0, -2999.0],
                                                     [0.1, 0.2, 0.3]])),
+    Case("ties: equal logits, and a row of one logit", np.array([[5.0, 5.0], [-2.0, -2.0]])),
+    Case("one logit per row", np.array([[1000.0], [-3.0], [0.0]])),
 ]
+
+
+def _random_lse_case(rng):
+    n, k = int(rng.integers(1, 6)), int(rng.integers(1, 7))
+    scale = float(rng.choice([1.0, 10.0, 1000.0]))
+    Z = np.round(scale * rng.normal(size=(n, k)) + rng.choice([-1.0, 1.0], size=(n, 1)) * scale, 2)
+    return Case(f"{n} row(s) of {k} logit(s) of size about {scale:g}", Z)
 
 
 def _naive(Z):
@@ -125,7 +143,8 @@ def check_stable_log_sum_exp(log_sum_exp=...):
     must be finite even for logits like 1000 or -1000.
     """
     return grade_function(log_sum_exp, _log_sum_exp, _LSE_CASES, title="stable log-sum-exp",
-                          signature="log_sum_exp(Z)", mistakes=_LSE_MISTAKES, rtol=1e-9)
+                          signature="log_sum_exp(Z)", mistakes=_LSE_MISTAKES, rtol=1e-9,
+                          random_cases=_random_lse_case)
 
 
 # --- one cross-entropy by hand -----------------------------------------------------------
@@ -133,7 +152,10 @@ def check_stable_log_sum_exp(log_sum_exp=...):
 
 @checker
 def check_cross_entropy_value(value=...):
-    """Check the cross-entropy of one blue point (y = 1) given probability 0.2 of being blue."""
+    """Check the cross-entropy of one blue point (y = 1) given probability 0.2 of being blue.
+
+    Give a number to 3 significant digits (or more), in nats (natural logarithm).
+    """
     return grade_value(value, -np.log(0.2), title="cross-entropy of one example", mistakes=[
         (-np.log(0.8), "You scored the probability of red, 1 - p; a blue point is scored by "
                        "-log p with p = 0.2."),
@@ -142,4 +164,4 @@ def check_cross_entropy_value(value=...):
         (-np.log2(0.2), "Use the natural logarithm (np.log), not log2."),
         (0.8, "0.8 = 1 - p is the error in probability; the cross-entropy is -log p."),
         (0.64, "0.64 = (1 - p)^2 is the squared error; the cross-entropy is -log p."),
-    ])
+    ], digits=3)

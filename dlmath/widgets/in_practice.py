@@ -213,8 +213,8 @@ def layer_gradient_norms(depth, activation="sigmoid", width=16, n=64, seed=0):
     ``depth`` layers of ``width`` units with the given activation ("sigmoid",
     "tanh" or "relu"), then a linear output; the loss is the mean squared
     output. Weights are drawn with the scale that keeps the forward signal's
-    size from layer to layer: 1/sqrt(fan-in) for sigmoid and tanh (Glorot and
-    Bengio), sqrt(2/fan-in) for relu (He et al.). Computed by dlmath.
+    size from layer to layer: 1/sqrt(fan-in) for sigmoid and tanh (LeCun et al.
+    1998), sqrt(2/fan-in) for relu (He et al.). Computed by dlmath.
     """
     rng = np.random.default_rng(seed)
     act = {"sigmoid": dm.sigmoid, "tanh": dm.tanh, "relu": dm.relu}[activation]

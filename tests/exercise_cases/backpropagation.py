@@ -159,3 +159,19 @@ CASES = {
         ],
     },
 }
+
+
+def _printed_matmul(X, W, G):
+    print(G @ W.T, X.T @ G)
+
+
+# issue 14: answers whose feedback used to leak internals or call them "not attempted"
+CASES["check_matmul_backward"]["wrong"] += [
+    (lambda X, W, G: {"dX": G @ W.T, "dW": X.T @ G}, "should return two arrays, (dX, dW)"),
+    (lambda X, W, G: (G @ W.T, None), "Partly done"),
+    (_printed_matmul, "printed its result"),
+]
+CASES["check_compute_gradients"]["wrong"] += [
+    (lambda loss, values: {node.name: g for node, g in compute_gradients(loss, values).items()},
+     "keys of your dict are node names"),
+]

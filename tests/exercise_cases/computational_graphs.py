@@ -126,6 +126,11 @@ CASES = {
             (3, "Count the leaves too"),
             (6, "s1 itself"),
             (8, "b is not needed"),
+            (7.0004, "whole number"),
+            (-7, "not the expected value"),
         ],
     },
 }
+
+
+CASES["check_nodes_computed"]["also_correct"] = [7.0, np.int64(7), [7], np.array([7])]

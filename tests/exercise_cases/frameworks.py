@@ -92,3 +92,18 @@ CASES = {
         ],
     },
 }
+
+
+def backward_seeded_with_an_array(tape, loss):
+    """Right, with the seed np.ones(1) instead of 1.0: scalar gradients come out with shape (1,)."""
+    import numpy as np
+    grads = {loss: np.ones(1)}
+    for output, inputs, vjp in reversed(tape):
+        if output in grads:
+            for name, g in zip(inputs, vjp(grads[output])):
+                grads[name] = grads.get(name, 0) + g
+    return grads
+
+
+CASES["check_tape_backward"]["also_correct"] = [backward_seeded_with_an_array]
+CASES["check_name_mapping"]["wrong"] += [(changed(0, "3"), "without quotes")]

@@ -7,6 +7,15 @@ hint each must produce.
 
 import numpy as np
 
+
+def _step_in_place(w, grad, learning_rate):
+    w -= learning_rate * grad  # forbidden by the exercise: changes the caller's array
+    return w
+
+
+def _step_printed(w, grad, learning_rate):
+    print(w - learning_rate * grad)
+
 CASES = {
     "check_gradient_step": {
         "solution": lambda w, grad, learning_rate: w - learning_rate * grad,
@@ -17,6 +26,8 @@ CASES = {
             (lambda w, grad, lr: w - lr * grad.T, "no transpose"),
             (lambda w, grad: w, "callable as step(w, grad, learning_rate)"),
             (lambda w, grad, lr: list(w - lr * grad + 1), "constant"),
+            (_step_in_place, "changed its argument `w` in place"),
+            (_step_printed, "printed its result but returned None"),
         ],
     },
     "check_mse_gradient": {
@@ -38,7 +49,9 @@ CASES = {
             (0.25, "converges fastest"),
             (1.0, "flattest direction"),
             (2 / 3, "eigenvalues"),
-            (-0.5, "Sign error"),
+            (-0.5, "not the expected value"),
+            (0.4, "not the expected value (to 3 significant digits)"),
+            (0.496, "Close, but not within the tolerance"),
         ],
     },
     "check_momentum_step": {
@@ -54,6 +67,8 @@ CASES = {
             (lambda w, v, g, lr, mu: (w + lr * (mu * v + g), mu * v + g), "uphill"),
             (lambda w, v, g, lr, mu: w - lr * (mu * v + g), "as a tuple (w, v)"),
             (lambda w, v, g, lr: (w, v), "callable as momentum_step"),
+            (lambda w, v, g, lr, mu: (w - lr * (mu * v + g), None), "Partly done"),
+            (lambda w, v, g, lr, mu: {"w": w, "v": v}, "pair (w, v)"),
         ],
     },
 }

@@ -21,6 +21,13 @@ def _update_in_place(w, b, x, y):
     return w, b
 
 
+def _plus_minus_rule(w, b, x, y):
+    t = 2 * y - 1
+    if t * (x @ w + b) <= 0:
+        return w + t * x, b + t
+    return w, b
+
+
 def _always(w, b, x, y):
     t = 2 * y - 1
     return w + t * x, b + t
@@ -39,6 +46,8 @@ CASES = {
             (lambda X, w, b: (X.T @ w + b > 0).astype(int), "Shapes do not fit"),
             (lambda X, w, b: (X @ w + b > 0).astype(int)[:, None], "shape"),
             (lambda X: X, "callable as predict(X, w, b)"),
+            (lambda X, w, b: (X @ w + b >= 0).astype(int), "not >= 0"),
+            (lambda X, w, b: (X @ w + b > 0) * 1.0004, "compared exactly"),
         ],
     },
     "check_signed_distance": {
@@ -56,6 +65,8 @@ CASES = {
         "solution": _update,
         "wrong": [
             (_always, "only changes the line after a mistake"),
+            (_plus_minus_rule, "t * score <= 0"),
+            (lambda w, b, x, y: (_update(w, b, x, y)[0], None), "Partly done"),
             (lambda w, b, x, y: (w - (y - (x @ w + b > 0)) * x, b - (y - (x @ w + b > 0))),
              "moves the wrong way"),
             (lambda w, b, x, y: (w + (y - (x @ w + b > 0)) * x, b), "bias is not updated"),
