@@ -42,6 +42,17 @@ def check_statuses(notebook) -> list[tuple[int, str]]:
     return found
 
 
+def results_headlines(notebook) -> list[str]:
+    """The "Exercises of this lesson: ..." lines of show_results in a notebook's outputs."""
+    found = []
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            text = output.get("text", "") if output.get("output_type") == "stream" else \
+                output.get("data", {}).get("text/plain", "")
+            found += re.findall(r"Exercises of this lesson: [^\n]*", text)
+    return found
+
+
 def errors(notebook) -> list[str]:
     return [f"cell {i}: {o.get('ename')}: {o.get('evalue')}" for i, c in enumerate(notebook.cells)
             for o in c.get("outputs", []) if o.get("output_type") == "error"]
@@ -80,6 +91,8 @@ def test_stored_blank_run_has_no_error_and_no_passed_check(md):
     passed = [index for index, status in statuses if status == feedback.CORRECT]
     assert passed == [], f"checks pass with nothing answered, in cells {passed}"
     assert {status for _, status in statuses} == {feedback.NOT_ATTEMPTED}, statuses
+    for headline in results_headlines(notebook):
+        assert "Exercises of this lesson: 0 of" in headline, headline
 
 
 @pytest.mark.parametrize("md", LESSONS, ids=IDS)

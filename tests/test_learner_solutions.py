@@ -15,7 +15,7 @@ import pytest
 
 import learner_edition
 from dlmath.exercises import feedback
-from test_learner_edition import LESSONS, IDS, check_statuses, errors
+from test_learner_edition import IDS, LESSONS, check_statuses, errors, results_headlines
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -37,3 +37,5 @@ def test_reference_solutions_in_the_stubs_pass_every_check(md):
     assert statuses
     failing = [(index, status) for index, status in statuses if status != feedback.CORRECT]
     assert failing == [], "checks that do not pass with the reference solutions"
+    for headline in results_headlines(filled):
+        assert "Exercises of this lesson: all" in headline, headline

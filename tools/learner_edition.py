@@ -581,8 +581,9 @@ def _glue_values(md_path: Path) -> dict:
     for cell in nbformat.read(ipynb, as_version=4).cells:
         for output in cell.get("outputs", []):
             name = output.get("metadata", {}).get("scrapbook", {}).get("name")
-            if name is not None:
-                values[name] = output.get("data", {}).get("text/plain", "")
+            if name is not None:  # display=False stores "application/papermill.record/text/plain"
+                data = output.get("data", {})
+                values[name] = next((v for k, v in data.items() if k.endswith("text/plain")), "")
     return values
 
 
@@ -684,15 +685,15 @@ def build(md_path, root: Path = ROOT, with_solutions: list | None = None):
 
 
 def _without_glue(source: str) -> str:
-    """Leave out myst-nb's ``glue``: the learner edition writes glued values into its prose, and
-    myst-nb is a book tool, not installed where learners run notebooks."""
+    """Leave out ``glue`` (myst-nb's, or ``dlmath.glue``): the learner edition writes the glued
+    values into its prose, so pasting them is the book's business only."""
     if "glue" not in source:
         return source
     tree = ast.parse(_python_only(source))
     lines = source.split("\n")
     for statement in sorted(tree.body, key=lambda s: -s.lineno):
         is_import = (isinstance(statement, ast.ImportFrom) and statement.module
-                     and statement.module.startswith("myst_nb"))
+                     and (statement.module.startswith("myst_nb") or statement.module == "dlmath.glue"))
         is_call = (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call)
                    and isinstance(statement.value.func, ast.Name) and statement.value.func.id == "glue")
         if is_import or is_call:
