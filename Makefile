@@ -12,8 +12,8 @@ JBFLAGS := -W -n --keep-going
 help:
 	@echo "make book      build the HTML book into _build/html"
 	@echo "make test      build the book, then run every test (engine, lessons, browser)"
-	@echo "make lab       open the lessons in JupyterLab"
-	@echo "make lessons   re-execute every lesson .md into its paired .ipynb (after editing a lesson)"
+	@echo "make lab       open the learner notebooks in JupyterLab (course environment + JupyterLab only)"
+	@echo "make lessons   re-execute every lesson .md into its paired .ipynb and its learner edition"
 	@echo "make check-other-cpu  compare every lesson's outputs as another CPU computes them"
 	@echo "make benchmarks  rerun the speed benchmarks (not part of the tests)"
 
@@ -46,15 +46,27 @@ test: $(STAMP)
 	if [ $$tests -ne 0 ]; then echo "some tests failed (see the first pytest run above)"; fi; \
 	exit $$(( tests || pages ))
 
-lab: $(STAMP)
-	$(BIN)/jupyter lab lessons/
+# What a learner needs and nothing more: the course environment (requirements.txt, as on Binder)
+# and JupyterLab (the version requirements-dev.txt pins), in their own environment.
+LAB := .venv-lab
+JUPYTERLAB := $(shell grep '^jupyterlab==' requirements-dev.txt)
+$(LAB)/.installed: requirements.txt pyproject.toml requirements-dev.txt
+	test -x $(LAB)/bin/python || $(PYTHON) -m venv $(LAB)
+	$(LAB)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt "$(JUPYTERLAB)"
+	touch $@
+
+lab: $(LAB)/.installed
+	$(LAB)/bin/jupyter lab lessons/learner/
 
 # Refresh the stored notebooks from the edited markdown: outputs must be those of a fresh run.
+# Then the learner editions (lessons/learner/), which take glued values from the full notebooks.
 lessons: $(STAMP)
 	$(BIN)/python tools/lesson_pairs.py --execute lessons/*.md
+	$(BIN)/python tools/learner_edition.py --execute lessons/*.md
 
 check-lessons: $(STAMP)
 	$(BIN)/python tools/lesson_pairs.py lessons/*.md
+	$(BIN)/python tools/learner_edition.py lessons/*.md
 
 # Strict nbval on every lesson as another CPU computes (NumPy SIMD dispatch off, baseline BLAS).
 check-other-cpu: $(STAMP)

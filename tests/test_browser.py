@@ -326,9 +326,9 @@ def try_solutions(tab, page: str) -> list[str]:
 
 
 def try_launch_buttons(tab, page: str) -> list[str]:
-    """Binder and Colab buttons open this lesson's stored notebook."""
+    """Binder and Colab buttons open this lesson's learner edition (tools/learner_edition.py)."""
     problems = []
-    notebook = "lessons/" + Path(page).with_suffix(".ipynb").name
+    notebook = "lessons/learner/" + Path(page).with_suffix(".ipynb").name
     for host in ("mybinder.org", "colab.research.google.com"):
         link = tab.locator(f'a[href*="{host}"]').first
         if not link.count():
