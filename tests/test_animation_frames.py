@@ -42,7 +42,7 @@ def test_overlay_over_background_shows_each_frame():
         assert mean < 0.5, f"a frame is shown {mean:.2f} colour levels off on average"
         # Where the frame equals the background, the overlay is transparent and the
         # background shows: those pixels must come out (almost) exactly.
-        same = (frame == frames[0]).all(axis=2)
+        same = (frame == _frames.most_common(frames)).all(axis=2)
         assert np.abs(shown[same].astype(int) - frame[same].astype(int)).mean() < 0.5
 
 
@@ -56,6 +56,14 @@ def test_frames_are_much_lighter_than_full_pngs():
     assert light < full / 3, f"light frames {light} B vs full PNG frames {full} B"
 
 
+def test_background_is_the_most_common_colour_of_each_pixel():
+    a, b = np.zeros((2, 2, 3), np.uint8), np.full((2, 2, 3), 200, np.uint8)
+    c = b.copy()
+    c[0, 0] = 7
+    assert (_frames.most_common([a, b, c])[1, 1] == 200).all()
+    assert (_frames.most_common([a, b, c])[0, 0] == 0).all()  # a tie: the earliest frame
+
+
 def test_bad_frames_are_refused_with_a_reason():
     with pytest.raises(ValueError, match="at least one frame"):
         _frames.encode([])
@@ -67,9 +75,44 @@ def test_player_page_steps_through_overlays_over_one_background():
     fig, ax = new_figure()
     (line,) = ax.plot([0, 1], [0, 0])
     html = animation(fig, lambda k: line.set_ydata([0, k]), range(4)).data
-    frames = re.findall(r'frames\[(\d+)\] = "data:image/png;base64,([^"]+)"', html)
+    frames = re.findall(r'frames\[(\d+)\] = "data:image/webp;base64,([^"]+)"', html)
     assert [int(i) for i, _ in frames] == [0, 1, 2, 3]
     assert len({data for _, data in frames}) == 4, "every frame differs"
     img = re.search(r'<img [^>]*id="_anim_img[^>]*>', html).group(0)
     assert 'alt="' in img and "background: #fff url(data:image/png;base64," in img
-    assert html.count("data:image/png;base64") == 5  # background + 4 overlays
+    assert html.count("data:image/png;base64") == 1  # the background; overlays are WebP
+
+
+# --- the stored notebooks keep a placeholder; the book build redraws it (tools/lesson_pairs.py)
+
+def _lesson_like_notebook(call="secant_animation()"):
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [
+        nbformat.v4.new_code_cell("from dlmath.widgets.calculus import secant_animation"),
+        nbformat.v4.new_code_cell(call, outputs=[nbformat.v4.new_output(
+            "display_data", data={"text/html": '<img id="_anim_img0f" src="...">',
+                                  "text/plain": "<IPython.core.display.HTML object>"})]),
+    ]
+    return notebook
+
+
+def test_stored_notebook_holds_a_placeholder_that_the_build_redraws():
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+    import lesson_pairs
+    from dlmath.widgets.calculus import secant_animation
+
+    notebook = _lesson_like_notebook()
+    assert lesson_pairs.drop_animations(notebook) == 1
+    placeholder = notebook.cells[1].outputs[0]
+    assert "_anim_img" not in str(placeholder) and "run this cell" in str(placeholder)
+    assert lesson_pairs.restore_animations(notebook)
+    assert notebook.cells[1].outputs[0]["data"]["text/html"] == secant_animation().data
+
+    unusual = _lesson_like_notebook("secant_animation(frames=3)")
+    lesson_pairs.drop_animations(unusual)
+    assert not lesson_pairs.restore_animations(unusual), "only a bare call can be redrawn"

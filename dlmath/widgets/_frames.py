@@ -1,17 +1,20 @@
-"""Light frames for the kernel-free animations: one shared background, palette PNG overlays.
+"""Light frames for the kernel-free animations: one shared background, lossless overlays.
 
 matplotlib's ``to_jshtml()`` player stores every frame as a full RGBA PNG, base64 in the page:
-21 frames of a 360 x 216 plot weigh about 0.7 MB although 90 % of the pixels (axes, ticks,
-labels, contours) never change. Here
+21 frames of a 360 x 216 plot weigh about 0.7 MB although most pixels (axes, ticks, labels,
+contours) never change. Here
 
-* the first frame is stored once, as the ``<img>``'s CSS background (``background: #fff url(...)``);
-* every frame (the first included) is stored as an overlay with the same pixel size in which
-  each pixel equal to the background is transparent, so the transparent areas cost almost
-  nothing after compression, and the player shows background + overlay = the exact frame layout;
-* background and overlays are palette PNGs (up to 255 colours per frame, median cut, no
-  dithering, one more palette entry for "transparent"). A line plot at this size has a few
-  hundred distinct anti-aliasing shades; mapping them to 255 moves a pixel by a few levels out
-  of 255 at most (`quantisation_error` measures it; the tests bound it).
+* a background is stored once, as the player ``<img>``'s CSS background
+  (``background: #fff url(...)``): each pixel takes the value it has in most frames;
+* every frame is stored as an overlay of the same pixel size in which each pixel equal to the
+  background is transparent, so the unchanged areas cost almost nothing after compression, and
+  the browser shows background + overlay = the frame;
+* colours are reduced to a palette per frame (up to 255 colours, median cut, no dithering, one
+  more entry for "transparent"). A line plot at this size has a few hundred anti-aliasing
+  shades; mapping them to 255 moves a pixel by a fraction of a level out of 255 on average
+  (`quantisation_error` measures it; the tests bound it);
+* the background is a palette PNG; the overlays are lossless WebP (the same pixels as a palette
+  PNG, about a fifth smaller; every current browser shows WebP).
 
 matplotlib's own player (its JavaScript, slider and buttons) is kept untouched: it only swaps
 the ``src`` of the ``<img>``, and the background stays. Everything is deterministic: the same
@@ -54,15 +57,34 @@ def palette_png(rgb: np.ndarray, keep: np.ndarray | None = None) -> bytes:
     return _png(overlay, transparency=TRANSPARENT)
 
 
+def most_common(frames: list[np.ndarray]) -> np.ndarray:
+    """Per pixel, the colour it has in the most frames (ties: the earliest such frame)."""
+    stack = np.stack(frames)
+    packed = (stack[..., 0].astype(np.uint32) << 16) | (stack[..., 1].astype(np.uint32) << 8) \
+        | stack[..., 2]
+    counts = np.stack([(packed == frame).sum(axis=0) for frame in packed])
+    best = counts.argmax(axis=0)  # H x W: index of a frame holding the most common colour
+    return np.take_along_axis(stack, best[None, ..., None], axis=0)[0]
+
+
+def webp(png: bytes) -> bytes:
+    """The same pixels (palette and transparency included) as lossless WebP."""
+    buffer = io.BytesIO()
+    PIL.Image.open(io.BytesIO(png)).convert("RGBA").save(
+        buffer, format="webp", lossless=True, quality=100, method=4)
+    return buffer.getvalue()
+
+
 def encode(frames: list[np.ndarray]) -> tuple[bytes, list[bytes]]:
-    """(background PNG, one overlay PNG per frame) for a list of H x W x 3 uint8 frames."""
+    """(background PNG, one overlay WebP per frame) for a list of H x W x 3 uint8 frames."""
     if not frames:
         raise ValueError("an animation needs at least one frame")
     shapes = {frame.shape for frame in frames}
     if len(shapes) != 1:
         raise ValueError(f"every frame must have the same size, got {sorted(shapes)}")
-    background = frames[0]
-    overlays = [palette_png(frame, keep=(frame != background).any(axis=2)) for frame in frames]
+    background = most_common(frames)
+    overlays = [webp(palette_png(frame, keep=(frame != background).any(axis=2)))
+                for frame in frames]
     return palette_png(background), overlays
 
 
@@ -79,8 +101,9 @@ def quantisation_error(frame: np.ndarray, shown: np.ndarray) -> tuple[float, int
     return float(difference.mean()), int(difference.max())
 
 
-def data_uri(png: bytes) -> str:
-    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+def data_uri(image: bytes) -> str:
+    kind = "webp" if image[:4] == b"RIFF" and image[8:12] == b"WEBP" else "png"
+    return f"data:image/{kind};base64," + base64.b64encode(image).decode("ascii")
 
 
 _PLAYER_IMG = re.compile(r'<img [^>]*?\bid="_anim_img[0-9a-f]*"')
