@@ -23,7 +23,7 @@ Loaded by `_config.yml` (`sphinx.local_extensions`). It
   all-icons script (1.5 MB, on every page) is cut down to the icons the pages and the theme's
   scripts name (about 30), source maps, the theme's gettext catalogues (`_static/locales`),
   Font Awesome's .ttf fonts (browsers take the .woff2) and sphinx-thebe's unused script are
-  removed, and the search scripts the theme puts in every page's <head> are deferred so they
+  removed, the figures in `_images/` become palette PNGs where that is lossless to the eye, and the search scripts the theme puts in every page's <head> are deferred so they
   no longer hold up the first paint.
 
 No page loads the ipywidgets HTML manager (the lessons store no widget state: see
@@ -133,6 +133,34 @@ def subset_font_awesome(script: str, used: set[str]) -> str:
     return re.sub(r",\}", "}", FA_ICON.sub(keep, script))
 
 
+def lighten_png(path: Path, max_mean_error: float = 1.0) -> bool:
+    """Rewrite an opaque figure as a palette PNG (255 colours, median cut, no dithering) if
+    that is smaller and moves a pixel by less than ``max_mean_error`` colour levels (of 255) on
+    average: a matplotlib figure has a few hundred anti-aliasing shades, and the result is
+    about three times smaller. Returns whether the file was rewritten."""
+    import io
+
+    import numpy as np
+    import PIL.Image
+
+    with PIL.Image.open(path) as image:
+        image.load()
+    if image.mode not in ("RGB", "RGBA") or (
+            image.mode == "RGBA" and image.getchannel("A").getextrema()[0] < 255):
+        return False  # a transparent figure keeps its alpha channel
+    rgb = image.convert("RGB")
+    quantised = rgb.quantize(colors=255, method=PIL.Image.Quantize.MEDIANCUT,
+                             dither=PIL.Image.Dither.NONE)
+    error = np.abs(np.asarray(quantised.convert("RGB"), dtype=int)
+                   - np.asarray(rgb, dtype=int)).mean()
+    buffer = io.BytesIO()
+    quantised.save(buffer, format="png", optimize=True)
+    if error >= max_mean_error or buffer.tell() >= path.stat().st_size:
+        return False
+    path.write_bytes(buffer.getvalue())
+    return True
+
+
 def _lighten_site(app, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
@@ -162,6 +190,8 @@ def _lighten_site(app, exception) -> None:
             shutil.rmtree(path)
         elif path.exists():
             path.unlink()
+    for image in out.glob("_images/*.png"):
+        lighten_png(image)
     for page in pages:
         html = page.read_text(encoding="utf-8")
         lighter = re.sub(r'<script src="([^"]*(?:%s))"></script>' % "|".join(map(re.escape, DEFERRED)),
