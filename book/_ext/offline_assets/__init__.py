@@ -200,10 +200,22 @@ def _lighten_site(app, exception) -> None:
             page.write_text(lighter, encoding="utf-8")
 
 
+BENCHMARK_RESULTS = re.compile(r"benchmarks/results/[\w.-]+\.json")
+
+
+def _note_results(app, docname, source) -> None:
+    """A page that reads benchmarks/results/*.json is rebuilt when a result file changes
+    (Sphinx otherwise re-reads a page only when its own source changes)."""
+    for path in set(BENCHMARK_RESULTS.findall(source[0])):
+        if (Path(app.srcdir) / path).exists():
+            app.env.note_dependency(path)
+
+
 def setup(app):
     app.connect("config-inited", _configure)
     app.add_css_file("reader.css")
     # After the theme and myst-nb (priority 500) have added their page assets.
     app.connect("html-page-context", _page_context, priority=900)
     app.connect("build-finished", _lighten_site)
+    app.connect("source-read", _note_results)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
