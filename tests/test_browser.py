@@ -510,6 +510,36 @@ def test_no_page_is_slow_to_open(visits):
     assert not slow, "pages that take over 20 s to open and check:\n" + report(slow)
 
 
+# --- weight (issue 18; benchmarks/page_weight.py measures the rest, with a phone profile) ---
+
+LESSON_HTML_GZIP_KB = 200
+SITE_MB = 15
+
+
+def test_every_lesson_page_is_light():
+    """A lesson's own HTML (animations included) at most 200 KB once gzip-compressed."""
+    import gzip
+
+    heavy = {}
+    for page in lesson_pages():
+        size = len(gzip.compress((HTML / page).read_bytes(), compresslevel=6)) / 1024
+        if size > LESSON_HTML_GZIP_KB:
+            heavy[page] = [f"{size:.0f} KB gzip (animation frames? see dlmath/widgets/_frames.py)"]
+    assert not heavy, f"lesson pages above {LESSON_HTML_GZIP_KB} KB gzip:\n" + report(heavy)
+
+
+def test_site_is_small_and_ships_no_developer_files():
+    files = [p for p in HTML.rglob("*") if p.is_file()]
+    total = sum(p.stat().st_size for p in files) / 1e6
+    assert total <= SITE_MB, f"the built site is {total:.1f} MB (goal {SITE_MB} MB)"
+    shipped = [p.relative_to(HTML).as_posix() for p in files
+               if p.suffix == ".map" or "html-manager" in p.parts or "locales" in p.parts]
+    assert not shipped, f"files no reader's browser asks for: {shipped[:10]}"
+    font_awesome = HTML / "_static" / "scripts" / "fontawesome.js"
+    if font_awesome.exists():
+        assert font_awesome.stat().st_size < 300_000, "Font Awesome is not cut to the used icons"
+
+
 # --- features, on the pages that have them ------------------------------------------------
 
 def feature_results(visits, feature: str, what: str) -> dict[str, list[str]]:

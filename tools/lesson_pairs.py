@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 import re
 import sys
 from pathlib import Path
@@ -156,9 +157,81 @@ def execute(md_path: Path) -> Path:
     for index, cell in enumerate(notebook.cells):
         cell.id = hashlib.sha1(f"{index}:{cell.source}".encode()).hexdigest()[:8]
     notebook.metadata.pop("widgets", None)
+    drop_animations(notebook)
     ipynb_path = twin(md_path)
     jupytext.write(notebook, ipynb_path, fmt="ipynb")
     return ipynb_path
+
+
+# --- Animations are not stored in the notebooks (issue 18) ------------------------------------
+# A kernel-free animation (`dlmath.widgets.*_animation()`, matplotlib's jshtml player) is 50-200
+# KB of base64 frames that nbval never compares (its cells are tagged nbval-ignore-output) and
+# that every `make lessons` would add to the repository again. The stored notebook keeps a
+# one-line placeholder; the book gets the real player back when `prime_book_cache` redraws it
+# in-process (the cell is one call `name()` of a function imported from dlmath.widgets).
+
+ANIMATION_MARKER = "_anim_img"  # the id prefix of the jshtml player's <img>
+PLACEHOLDER = {"dlmath": {"animation": "not stored: run the cell (or see the book page)"}}
+
+
+def drop_animations(notebook) -> int:
+    """Replace each jshtml animation output by a short placeholder; returns how many."""
+    dropped = 0
+    for cell in notebook.cells:
+        for index, output in enumerate(cell.get("outputs", [])):
+            html = output.get("data", {}).get("text/html", "")
+            if ANIMATION_MARKER in ("".join(html) if isinstance(html, list) else html):
+                cell.outputs[index] = nbformat.v4.new_output(
+                    "display_data", metadata=PLACEHOLDER,
+                    data={"text/plain": "(an animation: run this cell to see it play)"})
+                dropped += 1
+    return dropped
+
+
+def animation_encoding() -> str:
+    """A fingerprint of the code that draws the animations' frames: a change redraws them."""
+    import dlmath.widgets._frames as frames
+    import dlmath.widgets.figure as figure
+
+    sources = b"".join(Path(module.__file__).read_bytes() for module in (frames, figure))
+    return hashlib.sha1(sources).hexdigest()[:12]
+
+
+def restore_animations(notebook) -> bool:
+    """Redraw the animations (placeholders of `drop_animations`) in this process.
+
+    Returns False if one cannot be redrawn here (its cell is not a single call, without
+    arguments, of a function imported from dlmath.widgets): the build then executes the lesson.
+    """
+    import ast
+    import importlib
+
+    imported = {}  # name -> module, from `from dlmath.widgets.X import name` lines
+    for cell in notebook.cells:
+        if cell.cell_type != "code":
+            continue
+        try:
+            tree = ast.parse(cell.source)
+        except SyntaxError:  # IPython magics: not an import we need
+            tree = ast.Module(body=[], type_ignores=[])
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("dlmath.widgets"):
+                imported.update({alias.asname or alias.name: node.module for alias in node.names})
+        for index, output in enumerate(cell.get("outputs", [])):
+            html = output.get("data", {}).get("text/html", "")
+            stored = ANIMATION_MARKER in ("".join(html) if isinstance(html, list) else html)
+            if output.get("metadata", {}).get("dlmath") != PLACEHOLDER["dlmath"] and not stored:
+                continue  # (a notebook stored before issue 18 holds old frames: redrawn too)
+            body = tree.body
+            call = body[0].value if len(body) == 1 and isinstance(body[0], ast.Expr) else None
+            if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)
+                    and not call.args and not call.keywords and call.func.id in imported):
+                return False
+            make = getattr(importlib.import_module(imported[call.func.id]), call.func.id)
+            cell.outputs[index] = nbformat.v4.new_output(
+                "display_data", data={"text/html": make().data,
+                                      "text/plain": "<IPython.core.display.HTML object>"})
+    return True
 
 
 def prime_book_cache(md_paths, cache_path: Path) -> int:
@@ -181,13 +254,21 @@ def prime_book_cache(md_paths, cache_path: Path) -> int:
             continue
         notebook = nbformat.read(ipynb_path, as_version=4)
         try:
-            cache.match_cache_notebook(notebook)
-            continue  # already there
+            record = cache.match_cache_notebook(notebook)
+            if (record.data or {}).get("animations") == animation_encoding():
+                continue  # already there, with animations drawn by the current encoder
         except KeyError:
             pass
+        if not restore_animations(notebook):
+            continue  # an animation that cannot be redrawn here: the build executes the lesson
         cache.cache_notebook_bundle(
-            CacheBundleIn(notebook, str(md_path.resolve())), check_validity=True, overwrite=True
+            CacheBundleIn(notebook, str(md_path.resolve()),
+                          data={"animations": animation_encoding()}),
+            check_validity=True, overwrite=True,
         )
+        # Sphinx re-reads a page only when its source is newer than its last read: a replaced
+        # cache entry (new stored outputs, redrawn animations) must reach the page too.
+        os.utime(md_path)
         added += 1
     return added
 

@@ -11,10 +11,12 @@ Live (JupyterLab, Binder, Colab; needs only pip packages)
 
 Kernel-free (the static book page)
     ``animation(fig, update, frames)`` steps the same kind of ``update``
-    through precomputed frames with ``matplotlib.animation.HTMLWriter``
-    and returns ``to_jshtml()`` as ``IPython.display.HTML``: a player with a
-    slider that works in a plain web page. Keep it light: about 20 frames,
-    small figures at dpi 72-80 (each frame is an embedded PNG).
+    through precomputed frames with matplotlib's jshtml player
+    (``HTMLWriter``, as ``to_jshtml()``) and returns ``IPython.display.HTML``:
+    a player with a slider that works in a plain web page. Frames are stored
+    light (``_frames.py``: a shared background and palette-PNG overlays of
+    the pixels that change). Keep it light still: about 20 frames, small
+    figures at dpi 72-80.
 
 Example::
 
@@ -40,9 +42,10 @@ from pathlib import Path
 import ipywidgets as widgets
 import numpy as np
 import PIL.Image
-from matplotlib.animation import HTMLWriter
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+
+from dlmath.widgets._frames import LightHTMLWriter
 
 DPI = 80
 
@@ -175,7 +178,8 @@ def animation(fig, update, frames, interval=300, default_mode="once", alt=None):
     # every frame twice: once for the canvas, once for the saved image).
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "animation.html"
-        writer = HTMLWriter(fps=1000 / interval, embed_frames=True, default_mode=default_mode)
+        # Light frames: one shared background, palette-PNG overlays (see _frames.py).
+        writer = LightHTMLWriter(fps=1000 / interval, default_mode=default_mode)
         with writer.saving(fig, path, dpi=fig.dpi):
             for frame in frames:
                 update(frame)
