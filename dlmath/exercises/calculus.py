@@ -8,6 +8,13 @@
   as an array of shape (2,).
 * ``check_chain_rule(dy_dw)``: ``dy_dw(x, w, b)`` returns the derivative with
   respect to ``w`` of one sigmoid neuron's output ``y = sigmoid(w * x + b)``.
+* ``check_quadratic_gradient(grad_quadratic)``: ``grad_quadratic(A, w)`` returns the
+  gradient ``1/2 (A + A^T) w`` of ``f(w) = 1/2 w^T A w`` for any square ``A``.
+* ``check_softmax_ce_gradient(dce_dz)``: ``dce_dz(z, y)`` returns the gradient
+  ``softmax(z) - y`` of the cross-entropy ``-sum(y * log(softmax(z)))`` with respect to
+  the logits ``z``, stable for large logits.
+* ``check_weight_gradient(weight_gradient)``: ``weight_gradient(X, G)`` returns
+  ``dL/dW = X^T G`` for a layer ``Z = X W`` (row convention) with ``G = dL/dZ``.
 """
 
 import numpy as np
@@ -170,3 +177,176 @@ def check_chain_rule(dy_dw=...):
     return grade_function(dy_dw, _dy_dw, _CHAIN_CASES, title="chain rule",
                           signature="dy_dw(x, w, b)", mistakes=_CHAIN_MISTAKES,
                           random_cases=_random_chain_case)
+
+
+# --- gradient of a quadratic form: 1/2 w^T A w ------------------------------------
+
+
+def _grad_half_quadratic(A, w):
+    return 0.5 * (A + A.T) @ w
+
+
+_QUADRATIC_CASES = [
+    Case("a symmetric A = [[2, 1], [1, 3]], w = (1, -1)", np.array([[2.0, 1.0], [1.0, 3.0]]), np.array([1.0, -1.0])),
+    Case("A = identity (then f = ||w||^2 / 2), w = (0.5, -2, 1)", np.eye(3), np.array([0.5, -2.0, 1.0])),
+    Case("a non-symmetric A = [[1, 4], [0, 2]], w = (1, 1)", np.array([[1.0, 4.0], [0.0, 2.0]]), np.array([1.0, 1.0])),
+    Case("a non-symmetric A = [[0, 2, 0], [0, 0, 0], [1, 0, 3]], w = (1, 2, -1)",
+         np.array([[0.0, 2.0, 0.0], [0.0, 0.0, 0.0], [1.0, 0.0, 3.0]]), np.array([1.0, 2.0, -1.0])),
+]
+
+
+def _random_quadratic_case(rng):
+    n = int(rng.integers(2, 6))
+    A = np.round(rng.normal(size=(n, n)), 2)
+    kind = "a non-symmetric"
+    if rng.random() < 0.3:
+        A, kind = np.round(A + A.T, 2), "a symmetric"
+    w = np.round(rng.normal(size=n), 2)
+    return Case(f"{kind} {n} x {n} A, w of shape ({n},)", A, w)
+
+
+_QUADRATIC_MISTAKES = [
+    (lambda A, w: A @ w,
+     "A @ w is the gradient only when A is symmetric. In f = 1/2 sum_ij A_ij w_i w_j the entry w_k "
+     "appears as w_i (giving (A w)_k) and as w_j (giving (A^T w)_k): the gradient is 1/2 (A + A^T) w. "
+     "A transpose is missing."),
+    (lambda A, w: A.T @ w,
+     "A.T @ w (or w @ A) is only half of the story: w_k appears both as w_i and as w_j in "
+     "sum_ij A_ij w_i w_j, giving (A w)_k and (A^T w)_k. Average the two: 1/2 (A + A^T) w."),
+    (lambda A, w: (A + A.T) @ w,
+     "Factor 2: (A + A^T) w is the gradient of w^T A w. This f has a factor 1/2 in front, so its "
+     "gradient is 1/2 (A + A^T) w."),
+    (lambda A, w: 0.5 * A @ w,
+     "The 1/2 is cancelled by differentiating the square: w_k appears twice in sum_ij A_ij w_i w_j "
+     "(as w_i and as w_j). The gradient is 1/2 (A w + A^T w)."),
+    (lambda A, w: -0.5 * (A + A.T) @ w,
+     "Sign error: your result is the negative of the gradient. The gradient points uphill; "
+     "gradient descent adds the minus sign later."),
+    (lambda A, w: 0.5 * (A + A.T),
+     "You returned the Hessian (A + A^T)/2, not the gradient: multiply it by w."),
+]
+
+
+@checker
+def check_quadratic_gradient(grad_quadratic=...):
+    """Check ``grad_quadratic(A, w)``: the gradient of ``f(w) = 1/2 w^T A w`` for a square ``A``,
+    which is ``1/2 (A + A^T) w`` (``A w`` only when ``A`` is symmetric)."""
+    return grade_function(grad_quadratic, _grad_half_quadratic, _QUADRATIC_CASES,
+                          title="quadratic gradient", signature="grad_quadratic(A, w)",
+                          mistakes=_QUADRATIC_MISTAKES, random_cases=_random_quadratic_case,
+                          forbid_mutation=True)
+
+
+# --- softmax with cross-entropy: d loss / d logits -------------------------------------
+
+
+def _softmax(z):
+    e = np.exp(z - np.max(z))
+    return e / e.sum()
+
+
+def _dce_dz(z, y):
+    return _softmax(z) - y
+
+
+def _naive_softmax(z):
+    e = np.exp(z)
+    return e / e.sum()
+
+
+_SOFTMAX_CE_CASES = [
+    Case("z = (2, -1, 0.5), true class 0", np.array([2.0, -1.0, 0.5]), np.array([1.0, 0.0, 0.0])),
+    Case("z = (0, 0, 0, 0): all classes equally likely, true class 3", np.zeros(4), np.array([0.0, 0.0, 0.0, 1.0])),
+    Case("two classes, z = (1.5, -0.5), true class 1", np.array([1.5, -0.5]), np.array([0.0, 1.0])),
+    Case("a soft label y = (0.1, 0.8, 0.1) (label smoothing), z = (1, 2, 3)",
+         np.array([1.0, 2.0, 3.0]), np.array([0.1, 0.8, 0.1])),
+    Case("large logits z = (1000, 0, -1000) (exp(1000) overflows), true class 1",
+         np.array([1000.0, 0.0, -1000.0]), np.array([0.0, 1.0, 0.0])),
+]
+
+
+def _random_softmax_ce_case(rng):
+    k = int(rng.integers(2, 7))
+    z = np.round(rng.normal(scale=2, size=k), 2)
+    true_class = int(rng.integers(k))
+    y = np.eye(k)[true_class]
+    return Case(f"{k} classes, z = {z.tolist()}, true class {true_class}", z, y)
+
+
+_SOFTMAX_CE_MISTAKES = [
+    (lambda z, y: y - _softmax(z),
+     "Sign error: the gradient is p - y (prediction minus label), not y - p. It is positive for "
+     "the classes that got too much probability."),
+    (lambda z, y: _softmax(z),
+     "You returned p = softmax(z). The loss also depends on the label: the gradient is p - y."),
+    (lambda z, y: -y / _softmax(z),
+     "That is the gradient with respect to the probabilities p, -y / p. Take it back through the "
+     "softmax with the chain rule: J^T (-y / p) with J = diag(p) - p p^T gives p - y."),
+    (lambda z, y: _softmax(z) * (1 - _softmax(z)) - y,
+     "p * (1 - p) is only the diagonal of the softmax Jacobian diag(p) - p p^T: each logit moves "
+     "every probability. Multiplying the full Jacobian by -y / p gives p - y."),
+    (lambda z, y: _softmax(z) - 1,
+     "Subtract the label y, not 1 in every entry: only the true class's probability should move "
+     "up. The gradient is p - y."),
+    (lambda z, y: _naive_softmax(z) - y,
+     "Your softmax overflows for large logits: exp(1000) is inf, and inf / inf is NaN. Subtract "
+     "the largest logit before exp, e = np.exp(z - z.max()): the softmax does not change, because "
+     "adding the same number to every logit changes nothing."),
+]
+
+
+@checker
+def check_softmax_ce_gradient(dce_dz=...):
+    """Check ``dce_dz(z, y)``: the gradient of ``-sum(y * log(softmax(z)))`` with respect to the
+    logits ``z`` (shape (K,)), for a label ``y`` that sums to 1: ``softmax(z) - y``, computed
+    with the stable softmax ``exp(z - max(z))``."""
+    return grade_function(dce_dz, _dce_dz, _SOFTMAX_CE_CASES, title="softmax ce gradient",
+                          signature="dce_dz(z, y)", mistakes=_SOFTMAX_CE_MISTAKES,
+                          random_cases=_random_softmax_ce_case, forbid_mutation=True)
+
+
+# --- the weight gradient of a layer: dL/dW = X^T G ------------------------------------
+
+
+def _weight_gradient(X, G):
+    return X.T @ G
+
+
+_WEIGHT_CASES = [
+    Case("one example: X of shape (1, 2), G of shape (1, 3)", np.array([[1.0, -2.0]]), np.array([[0.5, 1.0, -1.0]])),
+    Case("X of shape (3, 2), G of shape (3, 2)",
+         np.array([[1.0, 0.0], [2.0, -1.0], [0.5, 3.0]]), np.array([[1.0, -1.0], [0.0, 2.0], [-0.5, 0.5]])),
+    Case("X of shape (4, 3), G of shape (4, 2)", np.arange(12.0).reshape(4, 3) / 4 - 1,
+         np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, 2.0], [0.5, 0.5]])),
+]
+
+
+def _random_weight_case(rng):
+    n, d, h = (int(v) for v in rng.integers(1, 6, size=3))
+    X = np.round(rng.normal(size=(n, d)), 2)
+    G = np.round(rng.normal(size=(n, h)), 2)
+    return Case(f"X of shape ({n}, {d}), G of shape ({n}, {h})", X, G)
+
+
+_WEIGHT_MISTAKES = [
+    (lambda X, G: G.T @ X,
+     "You computed G^T X, the transpose of the answer: it has shape (h, d), but dL/dW must have the "
+     "shape of W, (d, h). Put X first and transpose it: X^T G."),
+    (lambda X, G: X.T @ G / X.shape[0],
+     "No division by N here: G = dL/dZ already contains whatever 1/N the loss has. The chain rule "
+     "only sums over the examples: dL/dW = X^T G."),
+    (lambda X, G: -X.T @ G,
+     "Sign error: the chain rule introduces no minus sign here, dL/dW = X^T G."),
+    (lambda X, G: X.sum(axis=0)[:, None] * G.sum(axis=0)[None, :],
+     "Each example's row of X pairs with its own row of G: dL/dW[i, j] = sum_n X[n, i] G[n, j], "
+     "which is X^T G. Summing X and G over the batch separately multiplies examples with each other."),
+]
+
+
+@checker
+def check_weight_gradient(weight_gradient=...):
+    """Check ``weight_gradient(X, G)``: for a layer ``Z = X @ W`` in the row convention (``X`` is
+    N x d, ``W`` is d x h) and ``G = dL/dZ`` (N x h), the gradient ``dL/dW = X^T G`` (d x h)."""
+    return grade_function(weight_gradient, _weight_gradient, _WEIGHT_CASES, title="weight gradient",
+                          signature="weight_gradient(X, G)", mistakes=_WEIGHT_MISTAKES,
+                          random_cases=_random_weight_case, forbid_mutation=True)
