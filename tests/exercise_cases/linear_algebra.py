@@ -48,4 +48,37 @@ CASES = {
             (lambda u, v: -(u @ v) / (np.linalg.norm(u) * np.linalg.norm(v)), "Sign error"),
         ],
     },
+    "check_spectral_norm": {
+        "solution": lambda W: float(np.sqrt(np.max(np.linalg.eigvalsh(W.T @ W)))),
+        "wrong": [
+            (lambda W: np.sqrt(np.sum(W ** 2)), "Frobenius"),
+            (lambda W: np.max(np.linalg.eigvalsh(W.T @ W)), "square root"),
+            (lambda W: np.sum(np.linalg.svd(W)[1]), "sum of all singular values"),
+            (lambda W: np.linalg.svd(W)[1][-1], "smallest singular value"),
+            (lambda W: np.max(np.abs(W)), "largest entry in absolute value"),
+            (lambda W: np.max(np.sqrt(np.sum(W ** 2, axis=0))), "longest column"),
+            (lambda W: np.max(np.linalg.eigvals(W).real), "largest eigenvalue of W"),
+            (lambda W: W.max(), "largest entry"),
+        ],
+        "also_correct": [
+            lambda W: np.linalg.norm(W, 2),
+            lambda W: max(np.linalg.svd(W)[1]),
+        ],
+    },
+    "check_weight_gradient": {
+        "solution": lambda X, Delta: sum(np.outer(x, delta) for x, delta in zip(X, Delta)),
+        "wrong": [
+            (lambda X, Delta: (X.T @ Delta).T, "the transpose"),
+            (lambda X, Delta: np.mean([np.outer(x, d) for x, d in zip(X, Delta)], axis=0), "not their mean"),
+            (lambda X, Delta: np.outer(X.sum(axis=0), Delta.sum(axis=0)), "outer product of the sums"),
+            (lambda X, Delta: np.outer(X[0], Delta[0]), "first example"),
+            (lambda X, Delta: np.outer(X[len(X) - 1], Delta[len(X) - 1]), "grad +="),
+            (lambda X, Delta: -X.T @ Delta, "Sign"),
+            (lambda X, Delta: X.T @ Delta + Delta.sum(axis=0), "bias gradient"),
+        ],
+        "also_correct": [
+            lambda X, Delta: X.T @ Delta,
+            lambda X, Delta: np.einsum("ni,nj->ij", X, Delta),
+        ],
+    },
 }
