@@ -13,6 +13,9 @@
   the gradient of a batch loss (a sum over examples) with respect to the weights of
   a dense layer, the sum of the outer products ``x_i delta_i^T``, which is
   ``X^T Delta``, shape (d, h).
+* ``check_broadcast_shape(broadcast_shape)``: ``broadcast_shape(a, b)`` returns the
+  shape NumPy gives an element-wise operation between arrays of two compatible
+  shapes ``a`` and ``b`` (tuples): aligned from the right, size-1 axes stretched.
 """
 
 import numbers
@@ -326,3 +329,73 @@ def check_weight_gradient(weight_gradient=...):
     return grade_function(weight_gradient, _weight_gradient, _GRADIENT_CASES, title="weight gradient",
                           signature="weight_gradient(X, Delta)", mistakes=_GRADIENT_MISTAKES,
                           random_cases=_random_gradient_case, forbid_mutation=True)
+
+
+# --- the shape of a broadcast ---------------------------------------------------------
+
+
+def _broadcast_shape(a, b):
+    # align from the right; a missing axis counts as 1; a size 1 stretches to the other size
+    return tuple(int(n) for n in np.broadcast_shapes(tuple(a), tuple(b)))
+
+
+_BROADCAST_CASES = [
+    Case("(4, 3) and (3,): a bias added to every row", (4, 3), (3,)),
+    Case("(2, 3) and (3,)", (2, 3), (3,)),
+    Case("(5, 1) and (5,): a column meets a vector", (5, 1), (5,)),
+    Case("(2, 3) and (2, 1): a column added to every column", (2, 3), (2, 1)),
+    Case("(32, 3, 28, 28) and (3, 1, 1): one mean per channel", (32, 3, 28, 28), (3, 1, 1)),
+    Case("(1, 6) and (4, 1): a row and a column make a table", (1, 6), (4, 1)),
+    Case("(7, 4, 5) and (7, 1, 5)", (7, 4, 5), (7, 1, 5)),
+    Case("() and (2, 3): a scalar", (), (2, 3)),
+]
+
+
+def _random_broadcast_case(rng):
+    result = [int(n) for n in rng.integers(2, 6, size=int(rng.integers(1, 5)))]
+    shapes = []
+    for _ in range(2):
+        kept = result[len(result) - int(rng.integers(0, len(result) + 1)):]   # a suffix of the result
+        shapes.append(tuple(1 if rng.random() < 0.3 else n for n in kept))
+    if all(len(s) < len(result) for s in shapes):
+        shapes[0] = tuple(result)
+    return Case(f"{shapes[0]} and {shapes[1]}", *shapes)
+
+
+def _left_aligned(a, b):
+    n = max(len(a), len(b))
+    a, b = tuple(a) + (1,) * (n - len(a)), tuple(b) + (1,) * (n - len(b))
+    return tuple(max(x, y) for x, y in zip(a, b))
+
+
+def _right_zip(a, b, pick):
+    pairs = list(zip(reversed(tuple(a)), reversed(tuple(b))))
+    return tuple(pick(x, y) for x, y in reversed(pairs))
+
+
+_BROADCAST_MISTAKES = [
+    (lambda a, b: _right_zip(a, b, max),
+     "Your result has too few axes: pairing the axes from the right stops at the end of the shorter "
+     "shape, but the longer shape's remaining axes are kept (a missing axis counts as 1)."),
+    (lambda a, b: _broadcast_shape(a, b)[::-1],
+     "Your axes come out in reverse order: if you walked from the right, reverse the result at the "
+     "end so that the first axis comes first."),
+    (lambda a, b: tuple(a) if len(a) >= len(b) else tuple(b),
+     "You returned the longer shape unchanged. A size 1 is stretched to the other array's size: "
+     "(5, 1) and (5,) give (5, 5)."),
+    (_left_aligned,
+     "You lined the shapes up from the left. NumPy lines them up from the right: (2, 3) and (3,) "
+     "match their last axes, 3 with 3, and the result is (2, 3)."),
+    (lambda a, b: tuple(min(x, y) for x, y in zip(*[(1,) * (max(len(a), len(b)) - len(s)) + tuple(s)
+                                                     for s in (a, b)])),
+     "On each axis the result takes the larger size (a size 1 is stretched to the other), not the "
+     "smaller."),
+]
+
+
+@checker
+def check_broadcast_shape(broadcast_shape=...):
+    """Check ``broadcast_shape(a, b)``: the shape of an element-wise operation between two compatible shapes."""
+    return grade_function(broadcast_shape, _broadcast_shape, _BROADCAST_CASES, title="broadcast shape",
+                          signature="broadcast_shape(a, b)", mistakes=_BROADCAST_MISTAKES,
+                          random_cases=_random_broadcast_case, exact=True)

@@ -7,6 +7,15 @@ hint each must produce.
 
 import numpy as np
 
+
+def _broadcast_by_hand(a, b):
+    """Pad the shorter shape with 1s on the left, then take the larger size on each axis."""
+    n = max(len(a), len(b))
+    a, b = (1,) * (n - len(a)) + tuple(a), (1,) * (n - len(b)) + tuple(b)
+    assert all(x == y or 1 in (x, y) for x, y in zip(a, b)), "incompatible shapes"
+    return tuple(max(x, y) for x, y in zip(a, b))
+
+
 CASES = {
     "check_layer": {
         "solution": lambda X, W, b: X @ W + b,
@@ -79,6 +88,23 @@ CASES = {
         "also_correct": [
             lambda X, Delta: X.T @ Delta,
             lambda X, Delta: np.einsum("ni,nj->ij", X, Delta),
+        ],
+    },
+    "check_broadcast_shape": {
+        "solution": _broadcast_by_hand,
+        "wrong": [
+            (lambda a, b: tuple(max(x, y) for x, y in zip(a[::-1], b[::-1]))[::-1], "too few axes"),
+            (lambda a, b: tuple(max(x, y) for x, y in zip(tuple(a) + (1,) * 4, tuple(b) + (1,) * 4))[:max(len(a), len(b))],
+             "from the left"),
+            (lambda a, b: _broadcast_by_hand(a, b)[::-1], "reverse order"),
+            (lambda a, b: max(tuple(a), tuple(b), key=len), "longer shape unchanged"),
+            (lambda a, b: tuple(min(x, y) for x, y in zip((1,) * (4 - len(a)) + tuple(a), (1,) * (4 - len(b)) + tuple(b)))[4 - max(len(a), len(b)):],
+             "not the smaller"),
+        ],
+        "also_correct": [
+            lambda a, b: np.broadcast_shapes(a, b),
+            lambda a, b: (np.zeros(a) + np.zeros(b)).shape,
+            lambda a, b: list(np.broadcast_shapes(a, b)),
         ],
     },
 }
