@@ -7,6 +7,15 @@
   ``b1`` (128,) and ``W2`` (128, 10), the shape of ``(X @ W1 + b1) @ W2``, as a tuple.
 * ``check_cosine_similarity(cosine_similarity)``: ``cosine_similarity(u, v)``
   returns ``u . v / (|u| |v|)`` for two 1-d arrays.
+* ``check_spectral_norm(spectral_norm)``: ``spectral_norm(W)`` returns the largest
+  singular value of a matrix of any shape, ``max |W x| / |x|``.
+* ``check_weight_gradient(weight_gradient)``: ``weight_gradient(X, Delta)`` returns
+  the gradient of a batch loss (a sum over examples) with respect to the weights of
+  a dense layer, the sum of the outer products ``x_i delta_i^T``, which is
+  ``X^T Delta``, shape (d, h).
+* ``check_broadcast_shape(broadcast_shape)``: ``broadcast_shape(a, b)`` returns the
+  shape NumPy gives an element-wise operation between arrays of two compatible
+  shapes ``a`` and ``b`` (tuples): aligned from the right, size-1 axes stretched.
 """
 
 import numbers
@@ -183,3 +192,210 @@ def check_cosine_similarity(cosine_similarity=...):
     return grade_function(cosine_similarity, _cosine, _COSINE_CASES, title="cosine similarity",
                           signature="cosine_similarity(u, v)", mistakes=_COSINE_MISTAKES,
                           random_cases=_random_cosine_case)
+
+
+# --- the spectral norm from the SVD -----------------------------------------------
+
+
+def _spectral_norm(W):
+    # |W|_2 = sigma_1, the largest singular value: the most W stretches a unit vector
+    return np.linalg.svd(W, compute_uv=False)[0]
+
+
+def _rotation(degrees):
+    angle = np.deg2rad(degrees)
+    return np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+
+
+_SPECTRAL_CASES = [
+    Case("W = [[1, 2], [-3, 0.5]]", np.array([[1.0, 2.0], [-3.0, 0.5]])),
+    Case("W = diag(-3, 2): the stretch along e_1 is 3, whatever the sign", np.diag([-3.0, 2.0])),
+    Case("a symmetric 2 x 2 with eigenvalues -4 and 1", np.array([[-1.5, 2.5], [2.5, -1.5]])),
+    Case("a rotation by 30 degrees: it stretches nothing", _rotation(30)),
+    Case("a 2 x 3 matrix (not square)", np.array([[1.0, 0.0, 2.0], [0.0, 3.0, -1.0]])),
+    Case("a rank-1 outer product u v^T with |u| = 5, |v| = 2", np.outer([3.0, 4.0], [0.0, 2.0, 0.0])),
+    Case("a shear [[1, 1], [0, 1]]", np.array([[1.0, 1.0], [0.0, 1.0]])),
+    Case("a single column of shape (4, 1)", np.array([[1.0], [-2.0], [2.0], [4.0]])),
+]
+
+
+def _random_spectral_case(rng):
+    n, m = (int(v) for v in rng.integers(1, 7, size=2))
+    return Case(f"a random {n} x {m} matrix", np.round(rng.normal(size=(n, m)), 2))
+
+
+def _singular_values(W):
+    return np.linalg.svd(W, compute_uv=False)
+
+
+_SPECTRAL_MISTAKES = [
+    (lambda W: np.linalg.norm(W),
+     "That is the Frobenius norm sqrt(sum of W_ij^2) = sqrt(sum of sigma_i^2), which counts every "
+     "singular value. The spectral norm is the largest one alone, sigma_1 (eq-linalg-spectral-is-sigma)."),
+    (lambda W: _singular_values(W)[0] ** 2,
+     "You returned sigma_1^2, the largest eigenvalue of W^T W. The singular values are the square "
+     "roots of those eigenvalues: take the square root, or use np.linalg.svd directly."),
+    (lambda W: _singular_values(W).sum(),
+     "That is the sum of all singular values (the nuclear norm). The spectral norm is only the "
+     "largest singular value, the most W stretches a unit vector."),
+    (lambda W: _singular_values(W)[-1],
+     "That is the smallest singular value: np.linalg.svd returns them in decreasing order, so the "
+     "largest is the first, sigma[0]."),
+    (lambda W: np.abs(W).max(),
+     "That is the largest entry in absolute value. A matrix stretches some directions more than any "
+     "single entry says (try the shear [[1, 1], [0, 1]]): use the singular values."),
+    (lambda W: np.linalg.norm(W, axis=0).max(),
+     "That is the length of the longest column, the stretch of one basis vector. Another direction, "
+     "the first right singular vector v_1, may be stretched more: sigma_1 is the maximum over all."),
+    (lambda W: np.max(np.linalg.eigvals(W).real),
+     "That is the largest eigenvalue of W. Eigenvalues are not singular values unless W is symmetric "
+     "positive semidefinite: a negative eigenvalue still stretches, and a rotation has no real ones. "
+     "Use np.linalg.svd(W, compute_uv=False)[0]."),
+    (lambda W: np.abs(np.linalg.eigvals(W)).max(),
+     "That is the largest eigenvalue in absolute value. For a non-symmetric matrix (a shear) the "
+     "singular values differ from the eigenvalues: use np.linalg.svd."),
+    (lambda W: np.max(W),
+     "That is the largest entry. The spectral norm is the largest singular value of W."),
+]
+
+
+@checker
+def check_spectral_norm(spectral_norm=...):
+    """Check ``spectral_norm(W)``: the largest singular value sigma_1 of a matrix of any shape."""
+    return grade_function(spectral_norm, _spectral_norm, _SPECTRAL_CASES, title="spectral norm",
+                          signature="spectral_norm(W)", mistakes=_SPECTRAL_MISTAKES,
+                          random_cases=_random_spectral_case, forbid_mutation=True)
+
+
+# --- the weight gradient as a sum of outer products ---------------------------------
+
+
+def _weight_gradient(X, Delta):
+    # dL/dW = sum_i x_i delta_i^T = X^T Delta, shape (d, h)
+    return X.T @ Delta
+
+
+def _gradient_case(label, n, d, h, seed):
+    rng = np.random.default_rng(seed)
+    X = np.round(rng.normal(size=(n, d)), 2)
+    Delta = np.round(rng.normal(size=(n, h)), 2)
+    return Case(label, X, Delta, batch_size=n)
+
+
+_GRADIENT_CASES = [
+    _gradient_case("1 example, 3 inputs, 2 outputs: one outer product", 1, 3, 2, 10),
+    _gradient_case("4 examples, 3 inputs, 2 outputs", 4, 3, 2, 11),
+    _gradient_case("5 examples, 3 inputs, 3 outputs (square W)", 5, 3, 3, 12),
+    _gradient_case("3 examples, 1 input, 4 outputs", 3, 1, 4, 13),
+]
+
+
+def _random_gradient_case(rng):
+    n, d, h = (int(v) for v in rng.integers(1, 7, size=3))
+    if n == 1:
+        n = 2  # the fixed cases cover a single example; random ones test the sum
+    return _gradient_case(f"{n} examples, {d} input(s), {h} output(s)", n, d, h, int(rng.integers(2**31)))
+
+
+_GRADIENT_MISTAKES = [
+    (lambda X, Delta: Delta.T @ X,
+     "You returned the transpose, shape (h, d). The gradient has the shape of W, (d, h): rows for "
+     "inputs, columns for outputs. One example gives x delta^T (a column times a row), so the batch "
+     "gives X^T Delta, not Delta^T X."),
+    (lambda X, Delta: X.T @ Delta / len(X),
+     "You divided by the number of examples. The loss here is a sum over the batch, so its gradient "
+     "is the sum of the outer products, not their mean."),
+    (lambda X, Delta: np.outer(X.sum(axis=0), Delta.sum(axis=0)),
+     "That is the outer product of the sums, (sum_i x_i)(sum_j delta_j)^T: it mixes examples, "
+     "pairing the input of one example with the output gradient of another. Sum the outer products "
+     "x_i delta_i^T of each example's own pair."),
+    (lambda X, Delta: np.outer(X[0], Delta[0]),
+     "Only the first example counts in your result. The batch loss adds every example's loss, so "
+     "add up x_i delta_i^T over all rows i."),
+    (lambda X, Delta: np.outer(X[-1], Delta[-1]),
+     "Only the last example counts in your result: inside the loop, add to the total (grad += ...) "
+     "instead of replacing it (grad = ...)."),
+    (lambda X, Delta: -(X.T @ Delta),
+     "Sign: the gradient with respect to W is + x delta^T (z_j = sum_k x_k W_kj + b_j has derivative "
+     "+x_k). The minus belongs to the gradient-descent step, not to the gradient."),
+    (lambda X, Delta: X.T @ Delta + Delta.sum(axis=0),
+     "You added the bias gradient (the column sums of Delta). The weight gradient alone is X^T Delta."),
+]
+
+
+@checker
+def check_weight_gradient(weight_gradient=...):
+    """Check ``weight_gradient(X, Delta)``: the sum over examples of x_i delta_i^T, that is X^T Delta."""
+    return grade_function(weight_gradient, _weight_gradient, _GRADIENT_CASES, title="weight gradient",
+                          signature="weight_gradient(X, Delta)", mistakes=_GRADIENT_MISTAKES,
+                          random_cases=_random_gradient_case, forbid_mutation=True)
+
+
+# --- the shape of a broadcast ---------------------------------------------------------
+
+
+def _broadcast_shape(a, b):
+    # align from the right; a missing axis counts as 1; a size 1 stretches to the other size
+    return tuple(int(n) for n in np.broadcast_shapes(tuple(a), tuple(b)))
+
+
+_BROADCAST_CASES = [
+    Case("(4, 3) and (3,): a bias added to every row", (4, 3), (3,)),
+    Case("(2, 3) and (3,)", (2, 3), (3,)),
+    Case("(5, 1) and (5,): a column meets a vector", (5, 1), (5,)),
+    Case("(2, 3) and (2, 1): a column added to every column", (2, 3), (2, 1)),
+    Case("(32, 3, 28, 28) and (3, 1, 1): one mean per channel", (32, 3, 28, 28), (3, 1, 1)),
+    Case("(1, 6) and (4, 1): a row and a column make a table", (1, 6), (4, 1)),
+    Case("(7, 4, 5) and (7, 1, 5)", (7, 4, 5), (7, 1, 5)),
+    Case("() and (2, 3): a scalar", (), (2, 3)),
+]
+
+
+def _random_broadcast_case(rng):
+    result = [int(n) for n in rng.integers(2, 6, size=int(rng.integers(1, 5)))]
+    shapes = []
+    for _ in range(2):
+        kept = result[len(result) - int(rng.integers(0, len(result) + 1)):]   # a suffix of the result
+        shapes.append(tuple(1 if rng.random() < 0.3 else n for n in kept))
+    if all(len(s) < len(result) for s in shapes):
+        shapes[0] = tuple(result)
+    return Case(f"{shapes[0]} and {shapes[1]}", *shapes)
+
+
+def _left_aligned(a, b):
+    n = max(len(a), len(b))
+    a, b = tuple(a) + (1,) * (n - len(a)), tuple(b) + (1,) * (n - len(b))
+    return tuple(max(x, y) for x, y in zip(a, b))
+
+
+def _right_zip(a, b, pick):
+    pairs = list(zip(reversed(tuple(a)), reversed(tuple(b))))
+    return tuple(pick(x, y) for x, y in reversed(pairs))
+
+
+_BROADCAST_MISTAKES = [
+    (lambda a, b: _right_zip(a, b, max),
+     "Your result has too few axes: pairing the axes from the right stops at the end of the shorter "
+     "shape, but the longer shape's remaining axes are kept (a missing axis counts as 1)."),
+    (lambda a, b: _broadcast_shape(a, b)[::-1],
+     "Your axes come out in reverse order: if you walked from the right, reverse the result at the "
+     "end so that the first axis comes first."),
+    (lambda a, b: tuple(a) if len(a) >= len(b) else tuple(b),
+     "You returned the longer shape unchanged. A size 1 is stretched to the other array's size: "
+     "(5, 1) and (5,) give (5, 5)."),
+    (_left_aligned,
+     "You lined the shapes up from the left. NumPy lines them up from the right: (2, 3) and (3,) "
+     "match their last axes, 3 with 3, and the result is (2, 3)."),
+    (lambda a, b: tuple(min(x, y) for x, y in zip(*[(1,) * (max(len(a), len(b)) - len(s)) + tuple(s)
+                                                     for s in (a, b)])),
+     "On each axis the result takes the larger size (a size 1 is stretched to the other), not the "
+     "smaller."),
+]
+
+
+@checker
+def check_broadcast_shape(broadcast_shape=...):
+    """Check ``broadcast_shape(a, b)``: the shape of an element-wise operation between two compatible shapes."""
+    return grade_function(broadcast_shape, _broadcast_shape, _BROADCAST_CASES, title="broadcast shape",
+                          signature="broadcast_shape(a, b)", mistakes=_BROADCAST_MISTAKES,
+                          random_cases=_random_broadcast_case, exact=True)
