@@ -12,6 +12,13 @@
 * ``check_softmax_with_temperature(softmax_t)``: ``softmax_t(logits, T)``
   returns the probabilities proportional to ``exp(logits / T)`` for a 1-d
   array of logits and a temperature ``T > 0``.
+* ``check_variance_of_mean(variance_of_mean)``: ``variance_of_mean(sigma, n)``
+  returns the variance of the mean of ``n`` independent samples of standard
+  deviation ``sigma`` (a derivation done by hand).
+* ``check_coin_kl(coin_kl)``: ``coin_kl(p, q)`` returns the KL divergence in
+  nats between two coins with heads-probabilities ``p`` and ``q``.
+* ``check_gaussian_kl(gaussian_kl)``: ``gaussian_kl(mu1, sigma1, mu2, sigma2)``
+  returns D_KL(N(mu1, sigma1^2) || N(mu2, sigma2^2)) in nats.
 
 Some typical mistakes give NaN rather than a wrong number (``0 * log 0``, an
 overflowing ``exp``); the generic comparison cannot match NaN against a known
@@ -317,3 +324,176 @@ def check_softmax_with_temperature(softmax_t=...):
                               signature="softmax_t(logits, T)", mistakes=_SOFTMAX_MISTAKES,
                               random_cases=_random_softmax_case)
     return _with_nan_hint(feedback, softmax_t, _SOFTMAX_CASES, _softmax_t, _SOFTMAX_NAN_HINT)
+
+
+# --- derivations by hand: the variance of a sample mean ---------------------------------
+#
+# The learner derives Var[mean of n independent samples] = sigma^2 / n on paper
+# (chapter 3, eq-probability-sqrt-n) and enters it as a function of sigma and n.
+
+
+def _variance_of_mean(sigma, n):
+    return sigma**2 / n
+
+
+_VAR_MEAN_CASES = [
+    Case("sigma = 1, n = 1 (one sample: the mean is the sample itself)", 1.0, 1),
+    Case("sigma = 2, n = 4", 2.0, 4),
+    Case("sigma = 0.5, n = 10", 0.5, 10),
+    Case("sigma = 3, n = 100", 3.0, 100),
+    Case("sigma = 1.7, n = 2", 1.7, 2),
+]
+
+
+def _random_var_mean_case(rng):
+    sigma = float(np.round(rng.uniform(0.1, 5.0), 3))
+    n = int(rng.integers(1, 1000))
+    return Case(f"sigma = {sigma:g}, n = {n}", sigma, n)
+
+
+_VAR_MEAN_MISTAKES = [
+    (lambda s, n: s / np.sqrt(n),
+     "That is the standard deviation of the mean, sigma / sqrt(n); the exercise asks for its "
+     "variance, the square of it."),
+    (lambda s, n: s / n,
+     "sigma is a standard deviation: the variance of one sample is sigma**2, so square it."),
+    (lambda s, n: s**2 / n**2,
+     "The factor 1/n comes out of a variance squared (1/n^2), but there are n terms in the sum, "
+     "each with variance sigma^2: n sigma^2 / n^2 = sigma^2 / n."),
+    (lambda s, n: n * s**2,
+     "That is the variance of the sum of the n samples; the mean divides the sum by n, which "
+     "divides the variance by n^2."),
+    (lambda s, n: s**2,
+     "The mean of n independent samples is less spread out than one sample: its variance shrinks "
+     "with n."),
+    (lambda s, n: s**2 / (n - 1),
+     "Divide by n, not n - 1: n - 1 belongs to the unbiased estimate of sigma^2 from data, not to "
+     "the variance of the mean when sigma is known."),
+]
+
+
+@checker
+def check_variance_of_mean(variance_of_mean=...):
+    """Check ``variance_of_mean(sigma, n)``: Var of the mean of n independent samples of standard deviation sigma, sigma^2 / n."""
+    return grade_function(variance_of_mean, _variance_of_mean, _VAR_MEAN_CASES,
+                          title="variance of a sample mean", signature="variance_of_mean(sigma, n)",
+                          mistakes=_VAR_MEAN_MISTAKES, random_cases=_random_var_mean_case)
+
+
+# --- derivations by hand: the KL divergence between two coins ---------------------------
+#
+# KL(Bernoulli(p) || Bernoulli(q)) = p log(p/q) + (1-p) log((1-p)/(1-q)) in nats,
+# with 0 log 0 = 0 at p = 0 or p = 1; q is strictly between 0 and 1.
+
+
+def _coin_kl(p, q):
+    p, q = float(p), float(q)
+    return float(_xlogy(p, p) - _xlogy(p, q) + _xlogy(1 - p, 1 - p) - _xlogy(1 - p, 1 - q))
+
+
+_COIN_KL_CASES = [
+    Case("a fair coin against p = 0.9: p = 0.5, q = 0.9", 0.5, 0.9),
+    Case("p = 0.9, q = 0.5 (the arguments the other way round)", 0.9, 0.5),
+    Case("p = 0.2, q = 0.3", 0.2, 0.3),
+    Case("equal coins, p = q = 0.7", 0.7, 0.7),
+    Case("a coin that always lands tails, p = 0, q = 0.25", 0.0, 0.25),
+    Case("a coin that always lands heads, p = 1, q = 0.6", 1.0, 0.6),
+]
+
+
+def _random_coin_kl_case(rng):
+    p = float(np.round(rng.choice([0.0, 1.0]) if rng.random() < 0.15 else rng.uniform(0.01, 0.99), 3))
+    q = float(np.round(rng.uniform(0.01, 0.99), 3))
+    return Case(f"p = {p:g}, q = {q:g}", p, q)
+
+
+def _heads_only(p, q):
+    return float(_xlogy(p, p) - _xlogy(p, q))
+
+
+_COIN_KL_MISTAKES = [
+    (lambda p, q: _coin_kl(q, p),
+     "The arguments are swapped: D_KL(p || q) weights each log-ratio by the probabilities of p, "
+     "the first coin. KL is not symmetric."),
+    (_heads_only,
+     "The tails term is missing: a coin has two outcomes, heads with probability p and tails with "
+     "probability 1 - p; add (1 - p) log((1 - p) / (1 - q))."),
+    (lambda p, q: _coin_kl(p, q) / LN2,
+     "You used log base 2 (bits); this exercise asks for nats: use np.log."),
+    (lambda p, q: -_coin_kl(p, q),
+     "Sign error: each term is p log(p / q), not p log(q / p). KL is never negative."),
+    (lambda p, q: float(-_xlogy(p, q) - _xlogy(1 - p, 1 - q)),
+     "That is the cross-entropy H(p, q); subtract the entropy H(p) of the first coin."),
+    (lambda p, q: _heads_only(p, q) + float(_xlogy(1 - p, 1 - q) - _xlogy(1 - p, 1 - p)),
+     "Sign error in the tails term: it is (1 - p) log((1 - p) / (1 - q)), the same form as the "
+     "heads term."),
+]
+
+_COIN_KL_NAN_HINT = ("Your function returns NaN when p is 0 or 1: 0 * log(0) is NaN in NumPy, but the "
+                     "term is 0 by convention (an outcome that never happens adds nothing). Treat "
+                     "p = 0 and p = 1 separately, or skip a term whose weight is 0.")
+
+
+@checker
+def check_coin_kl(coin_kl=...):
+    """Check ``coin_kl(p, q)``: D_KL(Bernoulli(p) || Bernoulli(q)) in nats, for 0 <= p <= 1 and 0 < q < 1."""
+    feedback = grade_function(coin_kl, _coin_kl, _COIN_KL_CASES, title="KL divergence between two coins",
+                              signature="coin_kl(p, q)", mistakes=_COIN_KL_MISTAKES,
+                              random_cases=_random_coin_kl_case)
+    return _with_nan_hint(feedback, coin_kl, _COIN_KL_CASES, _coin_kl, _COIN_KL_NAN_HINT)
+
+
+# --- derivations by hand: the KL divergence between two Gaussians -----------------------
+#
+# KL(N(mu1, s1^2) || N(mu2, s2^2)) = log(s2/s1) + (s1^2 + (mu1 - mu2)^2) / (2 s2^2) - 1/2,
+# in nats (chapter 3, eq-probability-kl-gaussians). The arguments are standard deviations.
+
+
+def _gaussian_kl(mu1, sigma1, mu2, sigma2):
+    return np.log(sigma2 / sigma1) + (sigma1**2 + (mu1 - mu2) ** 2) / (2 * sigma2**2) - 0.5
+
+
+_GAUSS_KL_CASES = [
+    Case("N(0, 1) against N(1, 1): the means differ", 0.0, 1.0, 1.0, 1.0),
+    Case("N(0, 1) against N(0, 3^2): the widths differ", 0.0, 1.0, 0.0, 3.0),
+    Case("N(0, 2^2) against N(0, 1) (the arguments the other way round)", 0.0, 2.0, 0.0, 1.0),
+    Case("N(1, 0.5^2) against N(-1, 1.5^2)", 1.0, 0.5, -1.0, 1.5),
+    Case("two equal Gaussians N(3, 0.7^2)", 3.0, 0.7, 3.0, 0.7),
+]
+
+
+def _random_gauss_kl_case(rng):
+    mu1, mu2 = (float(v) for v in np.round(rng.normal(0.0, 2.0, size=2), 2))
+    s1, s2 = (float(v) for v in np.round(rng.uniform(0.2, 3.0, size=2), 2))
+    return Case(f"N({mu1:g}, {s1:g}^2) against N({mu2:g}, {s2:g}^2)", mu1, s1, mu2, s2)
+
+
+_GAUSS_KL_MISTAKES = [
+    (lambda m1, s1, m2, s2: _gaussian_kl(m2, s2, m1, s1),
+     "The arguments are swapped: D_KL(p || q) takes the expectation under p = N(mu1, sigma1^2), so "
+     "sigma2 (of q) sits in the denominator."),
+    (lambda m1, s1, m2, s2: _gaussian_kl(m1, s1, m2, s2) + 0.5,
+     "The constant -1/2 is missing: check with two equal Gaussians, whose KL must be 0."),
+    (lambda m1, s1, m2, s2: np.log(s2 / s1) + (s1**2 + (m1 - m2) ** 2) / s2**2 - 0.5,
+     "A factor 2 is missing in the denominator: the log-density has (x - mu)^2 / (2 sigma^2)."),
+    (lambda m1, s1, m2, s2: np.log(s2**2 / s1**2) + (s1**2 + (m1 - m2) ** 2) / (2 * s2**2) - 0.5,
+     "The log term is log(sigma2 / sigma1) = (1/2) log(sigma2^2 / sigma1^2): you used the ratio of "
+     "variances without the factor 1/2."),
+    (lambda m1, s1, m2, s2: np.log(s1 / s2) + (s1**2 + (m1 - m2) ** 2) / (2 * s2**2) - 0.5,
+     "Sign error in the log term: it is log(sigma2 / sigma1), from -log sigma1 (in log p) minus "
+     "-log sigma2 (in log q)."),
+    (lambda m1, s1, m2, s2: np.log(s2 / s1) + (s1 + (m1 - m2) ** 2) / (2 * s2) - 0.5,
+     "Mixed up standard deviations and variances: the arguments are sigma1 and sigma2, so the "
+     "quadratic term needs sigma1**2 and sigma2**2."),
+    (lambda m1, s1, m2, s2: np.log(s2 / s1) + (m1 - m2) ** 2 / (2 * s2**2) - 0.5,
+     "The spread of p is missing in the quadratic term: E_p[(x - mu2)^2] = sigma1^2 + (mu1 - mu2)^2."),
+]
+
+
+@checker
+def check_gaussian_kl(gaussian_kl=...):
+    """Check ``gaussian_kl(mu1, sigma1, mu2, sigma2)``: D_KL(N(mu1, sigma1^2) || N(mu2, sigma2^2)) in nats."""
+    return grade_function(gaussian_kl, _gaussian_kl, _GAUSS_KL_CASES,
+                          title="KL divergence between two Gaussians",
+                          signature="gaussian_kl(mu1, sigma1, mu2, sigma2)", mistakes=_GAUSS_KL_MISTAKES,
+                          random_cases=_random_gauss_kl_case)

@@ -26,6 +26,19 @@ def _softmax_t(logits, T):
     return e / e.sum()
 
 
+def _coin_kl(p, q):
+    # written out by cases, as a learner would: a term with weight 0 is 0
+    heads = p * np.log(p / q) if p > 0 else 0.0
+    tails = (1 - p) * np.log((1 - p) / (1 - q)) if p < 1 else 0.0
+    return heads + tails
+
+
+def _gaussian_kl(mu1, sigma1, mu2, sigma2):
+    # E_p[log p - log q], expanded: -log s1 - 1/2 + log s2 + (s1^2 + (mu1 - mu2)^2) / (2 s2^2)
+    var1, var2 = sigma1**2, sigma2**2
+    return 0.5 * (np.log(var2 / var1) + (var1 + (mu1 - mu2) ** 2) / var2 - 1)
+
+
 CASES = {
     "check_entropy": {
         "solution": _entropy_bits,
@@ -82,6 +95,49 @@ CASES = {
             (lambda z, T: _softmax_t(z, 1), "temperature is ignored"),
             (lambda z, T: (z / T) / (z / T).sum(), "exponential is missing"),
             (lambda z: _softmax_t(z, 1), "softmax_t(logits, T)"),
+        ],
+    },
+    "check_variance_of_mean": {
+        "solution": lambda sigma, n: sigma * sigma / n,
+        "wrong": [
+            (lambda sigma, n: sigma / np.sqrt(n), "standard deviation of the mean"),
+            (lambda sigma, n: sigma / n, "square it"),
+            (lambda sigma, n: sigma**2 / n**2, "n sigma^2 / n^2"),
+            (lambda sigma, n: sigma**2 * n, "variance of the sum"),
+            (lambda sigma, n: sigma**2, "shrinks with n"),
+            (lambda sigma, n: sigma**2 / (n - 1), "not n - 1"),
+            (lambda sigma, n: sigma**2 / (n - 1) if n > 1 else sigma**2, "not n - 1"),
+            (lambda sigma: sigma**2, "variance_of_mean(sigma, n)"),
+        ],
+    },
+    "check_coin_kl": {
+        "solution": _coin_kl,
+        "wrong": [
+            (lambda p, q: _coin_kl(q, p), "swapped"),
+            (lambda p, q: p * np.log(p / q) if p > 0 else 0.0, "tails term is missing"),
+            (lambda p, q: _coin_kl(p, q) / np.log(2), "nats"),
+            (lambda p, q: -_coin_kl(p, q), "never negative"),
+            (lambda p, q: -p * np.log(q) - (1 - p) * np.log(1 - q), "cross-entropy"),
+            (lambda p, q: p * np.log(p / q) + (1 - p) * np.log((1 - p) / (1 - q)), "0 * log(0)"),
+            (lambda p, q: (p * np.log(p / q) if p > 0 else 0.0)
+             - ((1 - p) * np.log((1 - p) / (1 - q)) if p < 1 else 0.0), "tails term"),
+        ],
+    },
+    "check_gaussian_kl": {
+        "solution": _gaussian_kl,
+        "wrong": [
+            (lambda m1, s1, m2, s2: _gaussian_kl(m2, s2, m1, s1), "swapped"),
+            (lambda m1, s1, m2, s2: _gaussian_kl(m1, s1, m2, s2) + 0.5, "-1/2 is missing"),
+            (lambda m1, s1, m2, s2: np.log(s2 / s1) + (s1**2 + (m1 - m2) ** 2) / s2**2 - 0.5,
+             "factor 2"),
+            (lambda m1, s1, m2, s2: 2 * np.log(s2 / s1) + (s1**2 + (m1 - m2) ** 2) / (2 * s2**2) - 0.5,
+             "ratio of variances"),
+            (lambda m1, s1, m2, s2: np.log(s1 / s2) + (s1**2 + (m1 - m2) ** 2) / (2 * s2**2) - 0.5,
+             "Sign error in the log term"),
+            (lambda m1, s1, m2, s2: np.log(s2 / s1) + (s1 + (m1 - m2) ** 2) / (2 * s2) - 0.5,
+             "variances"),
+            (lambda m1, s1, m2, s2: np.log(s2 / s1) + (m1 - m2) ** 2 / (2 * s2**2) - 0.5,
+             "spread of p is missing"),
         ],
     },
 }
