@@ -18,9 +18,11 @@ from pathlib import Path
 import pytest
 
 import other_cpu
+from learner_edition import learner_notebooks
 
 ROOT = Path(__file__).resolve().parents[1]
-LESSONS = sorted((ROOT / "lessons").glob("[0-9][0-9]-*.ipynb"))
+# The learner editions (what Binder opens) and the full lessons (whose solution cells print too).
+LESSONS = [*learner_notebooks(), *sorted((ROOT / "lessons").glob("[0-9][0-9]-*.ipynb"))]
 KERNEL = "dlmath-binder-test"
 
 
