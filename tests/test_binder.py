@@ -60,7 +60,8 @@ def test_every_lesson_reproduces_its_outputs_in_binder_on_another_cpu(binder_ker
     """
     env = {**binder_kernel, **other_cpu.environment()}
     run = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist",
+        # Two workers, one notebook each at a time: this is the longest test, often the last running.
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "2", "--dist", "loadfile",
          "-c", str(ROOT / "pytest.ini"), "--rootdir", str(ROOT), "-o", "addopts=",
          "--nbval", "--nbval-kernel-name", KERNEL,
          "--nbval-sanitize-with", str(ROOT / "tests" / "nbval_sanitize.cfg"),

@@ -8,6 +8,12 @@ versions are not the ones below), installs the course from this repository with 
 `pip install`, checks that none of the preinstalled packages was replaced, and runs every learner
 notebook (tools/learner_edition.py) to the end in a kernel of that venv, from a directory outside
 the repository so that `import dlmath` finds the installed package.
+
+Each notebook runs as a learner who has done every exercise leaves it: with the reference solution
+of each exercise (from the lesson source) put into its stub cell. It must run with no error, every
+checker must report "correct" and the results summary "all passed". The blank notebooks are run
+twice by strict nbval already (this CPU, and the Binder environment on an emulated CPU), so one run
+here covers both the Colab runtime and the reference solutions.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ import nbformat
 import pytest
 
 import learner_edition
+from dlmath.exercises import feedback
 
 ROOT = Path(__file__).resolve().parents[1]
 VENV = ROOT / ".venv-colab"
@@ -105,13 +112,24 @@ def colab_kernel(tmp_path_factory):
             os.environ["JUPYTER_PATH"] = old
 
 
-@pytest.mark.parametrize("notebook", learner_edition.learner_notebooks(ROOT), ids=lambda p: p.stem)
-def test_learner_notebook_runs_in_a_colab_like_runtime(colab_kernel, notebook, tmp_path):
-    nb = nbformat.read(notebook, as_version=4)
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            cell.outputs = []
-    learner_edition.execute_notebook(nb, tmp_path, kernel_name=colab_kernel, allow_errors=True)
-    errors = [f"cell {i}: {o.get('ename')}: {o.get('evalue')}" for i, c in enumerate(nb.cells)
-              for o in c.get("outputs", []) if o.get("output_type") == "error"]
-    assert errors == []
+LESSONS = learner_edition.lesson_sources(ROOT)
+
+
+@pytest.mark.parametrize("md", LESSONS, ids=[md.stem for md in LESSONS])
+def test_learner_notebook_with_the_solutions_passes_in_a_colab_like_runtime(colab_kernel, md, tmp_path):
+    solutions: list = []
+    learner_edition.build(md, ROOT, with_solutions=solutions)
+    notebook = nbformat.read(learner_edition.learner_path(md), as_version=4)
+    stubs = sum(len(learner_edition.stub_names(c)) for c in notebook.cells)
+    filled, count = learner_edition.fill_stubs(notebook, solutions)
+    assert count == stubs, f"{count} of {stubs} stubs have a solution in the lesson"
+    for cell in filled.cells:
+        cell.pop("outputs", None) if cell.cell_type != "code" else cell.update(outputs=[])
+    learner_edition.execute_notebook(filled, tmp_path, kernel_name=colab_kernel, allow_errors=True)
+    assert learner_edition.errors(filled) == []
+    statuses = learner_edition.check_statuses(filled)
+    assert statuses, "no checker output found: did the feedback format change?"
+    failing = [(index, status) for index, status in statuses if status != feedback.CORRECT]
+    assert failing == [], "checks that do not pass with the reference solutions"
+    headlines = learner_edition.results_headlines(filled)
+    assert headlines and all("Exercises of this lesson: all" in h for h in headlines), headlines

@@ -4,7 +4,7 @@
   lessons/learner/*.ipynb by the same `pytest`, then checks that a new run reproduces it).
 - Stored blank: no cell failed, every check says "not attempted", none passes.
 - With each exercise's reference solution put into its stub cell, every check passes
-  (tests/test_learner_solutions.py).
+  (tests/test_colab.py, in a Colab-like runtime).
 - Its markdown is plain CommonMark + HTML: no MyST directive, role, label or option line is left,
   and links to other pages point into the published book.
 """
@@ -24,39 +24,6 @@ from dlmath.exercises import feedback
 ROOT = Path(__file__).resolve().parents[1]
 LESSONS = learner_edition.lesson_sources(ROOT)
 IDS = [md.stem for md in LESSONS]
-
-# The first line of every Feedback's text: "✔ title: correct", "… title: not attempted".
-_STATUS = re.compile(
-    r"^(?:" + "|".join(map(re.escape, feedback._SYMBOLS.values())) + r") .*?: ("
-    + "|".join(map(re.escape, feedback._SYMBOLS)) + r")$", re.M)
-
-
-def check_statuses(notebook) -> list[tuple[int, str]]:
-    """(cell index, status) of every checker's feedback shown in a notebook's outputs."""
-    found = []
-    for index, cell in enumerate(notebook.cells):
-        for output in cell.get("outputs", []):
-            text = output.get("text", "") if output.get("output_type") == "stream" else \
-                output.get("data", {}).get("text/plain", "")
-            found += [(index, status) for status in _STATUS.findall(text)]
-    return found
-
-
-def results_headlines(notebook) -> list[str]:
-    """The "Exercises of this lesson: ..." lines of show_results in a notebook's outputs."""
-    found = []
-    for cell in notebook.cells:
-        for output in cell.get("outputs", []):
-            text = output.get("text", "") if output.get("output_type") == "stream" else \
-                output.get("data", {}).get("text/plain", "")
-            found += re.findall(r"Exercises of this lesson: [^\n]*", text)
-    return found
-
-
-def errors(notebook) -> list[str]:
-    return [f"cell {i}: {o.get('ename')}: {o.get('evalue')}" for i, c in enumerate(notebook.cells)
-            for o in c.get("outputs", []) if o.get("output_type") == "error"]
-
 
 # MyST that a notebook front-end shows as raw text.
 MYST_ONLY = {
@@ -85,13 +52,13 @@ def test_in_sync_with_its_lesson_and_fresh(md):
 @pytest.mark.parametrize("md", LESSONS, ids=IDS)
 def test_stored_blank_run_has_no_error_and_no_passed_check(md):
     notebook = nbformat.read(learner_edition.learner_path(md), as_version=4)
-    assert errors(notebook) == []
-    statuses = check_statuses(notebook)
+    assert learner_edition.errors(notebook) == []
+    statuses = learner_edition.check_statuses(notebook)
     assert statuses, "no checker output found: did the feedback format change?"
     passed = [index for index, status in statuses if status == feedback.CORRECT]
     assert passed == [], f"checks pass with nothing answered, in cells {passed}"
     assert {status for _, status in statuses} == {feedback.NOT_ATTEMPTED}, statuses
-    for headline in results_headlines(notebook):
+    for headline in learner_edition.results_headlines(notebook):
         assert "Exercises of this lesson: 0 of" in headline, headline
 
 

@@ -49,6 +49,7 @@ from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from dlmath.exercises import feedback as _feedback  # noqa: E402  (the checkers' status words)
 import lesson_pairs  # noqa: E402  (the full lesson's tooling: freshness check, twin path)
 
 LEARNER_DIR = "learner"
@@ -891,6 +892,41 @@ def sync_problems(md_path, root: Path = ROOT) -> list[str]:
             return [f"{stored_path}: cell {index} ({first[:60]!r}) differs from what {md_path.name} "
                     "gives; run `make lessons`"]
     return []
+
+
+# --- reading an executed learner notebook (the tests use these) ------------------------------
+
+# The first line of every Feedback's text: "✔ title: correct", "… title: not attempted".
+_STATUS = re.compile(
+    r"^(?:" + "|".join(map(re.escape, _feedback._SYMBOLS.values())) + r") .*?: ("
+    + "|".join(map(re.escape, _feedback._SYMBOLS)) + r")$", re.M)
+
+
+def check_statuses(notebook) -> list[tuple[int, str]]:
+    """(cell index, status) of every checker's feedback shown in a notebook's outputs."""
+    found = []
+    for index, cell in enumerate(notebook.cells):
+        for output in cell.get("outputs", []):
+            text = output.get("text", "") if output.get("output_type") == "stream" else \
+                output.get("data", {}).get("text/plain", "")
+            found += [(index, status) for status in _STATUS.findall(text)]
+    return found
+
+
+def results_headlines(notebook) -> list[str]:
+    """The "Exercises of this lesson: ..." lines of show_results in a notebook's outputs."""
+    found = []
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            text = output.get("text", "") if output.get("output_type") == "stream" else \
+                output.get("data", {}).get("text/plain", "")
+            found += re.findall(r"Exercises of this lesson: [^\n]*", text)
+    return found
+
+
+def errors(notebook) -> list[str]:
+    return [f"cell {i}: {o.get('ename')}: {o.get('evalue')}" for i, c in enumerate(notebook.cells)
+            for o in c.get("outputs", []) if o.get("output_type") == "error"]
 
 
 def main(argv: list[str] | None = None) -> int:
