@@ -60,3 +60,38 @@ def test_numpy_by_hand_matches_the_tape():
     assert loss == pytest.approx(float(fw.tape_loss([fw.Tensor(p) for p in params], X, y).value))
     for a, b in zip(by_hand, taped):
         assert np.allclose(a, b, rtol=1e-12, atol=1e-14)
+
+
+def test_mlp_engine_gradients_match_central_differences():
+    """engine_gradients (the reference of check_mlp_backward) is dm.gradients of the right network."""
+    from dlmath.course.multilayer_perceptrons import engine_gradients
+
+    rng = np.random.default_rng(0)
+    X, Y = rng.normal(size=(4, 3)), np.eye(3)[[0, 2, 1, 2]]
+    weights = [rng.normal(size=(3, 2)), rng.normal(size=2), rng.normal(size=(2, 3)), rng.normal(size=3)]
+
+    def loss(ws):
+        Z = np.tanh(X @ ws[0] + ws[1]) @ ws[2] + ws[3]
+        Z = Z - Z.max(axis=1, keepdims=True)
+        return -np.mean(np.sum(Y * (Z - np.log(np.exp(Z).sum(axis=1, keepdims=True))), axis=1))
+
+    for index, grad in enumerate(engine_gradients(X, Y, weights)):
+        numeric = np.zeros_like(weights[index])
+        for position in np.ndindex(numeric.shape):
+            up = [w.copy() for w in weights]
+            down = [w.copy() for w in weights]
+            up[index][position] += 1e-6
+            down[index][position] -= 1e-6
+            numeric[position] = (loss(up) - loss(down)) / 2e-6
+        assert grad.shape == weights[index].shape
+        assert np.allclose(grad, numeric, atol=1e-7)
+    with pytest.raises(ValueError, match="even number"):
+        engine_gradients(X, Y, weights[:3])
+
+
+def test_mlp_matmul_flops_counts_two_products_per_layer_backwards_but_one_for_the_first():
+    from dlmath.course.multilayer_perceptrons import matmul_flops
+
+    forward, backward = matmul_flops([5, 7, 3], batch=2)
+    assert forward == 2 * 2 * (5 * 7 + 7 * 3)
+    assert backward == 2 * 2 * (5 * 7 + 2 * 7 * 3)

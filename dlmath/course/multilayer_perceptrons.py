@@ -106,3 +106,40 @@ def class_probability(params, points, cls=1):
     """The network's probability of class ``cls`` at each point (NumPy, no graph)."""
     logits = hidden_activations(params, points) @ params["W2"] + params["b2"]
     return functions.softmax(logits, axis=1)[:, cls]
+
+
+def engine_gradients(X, Y, weights, activation="tanh"):
+    """The engine's gradients of the mean softmax cross-entropy of an MLP, one array per weight.
+
+    ``weights`` is ``[W1, b1, W2, b2, ..., WL, bL]`` (row convention: ``X`` is (N, d),
+    ``W1`` is (d, h1)); the network is ``Z_l = H_{l-1} W_l + b_l``, ``H_l = act(Z_l)``
+    for the hidden layers and the logits ``Z_L`` with no activation; ``Y`` holds one-hot
+    (or probability) rows of the logits' shape, or integer classes. Computed by
+    ``dm.gradients`` in a fresh graph, in the order of ``weights``.
+    """
+    if len(weights) % 2 or not weights:
+        raise ValueError(f"weights must be [W1, b1, ..., WL, bL], an even number of arrays; got {len(weights)}")
+    act_node, _ = ACTIVATIONS[activation]
+    with dm.Graph().as_default():
+        variables = [dm.Variable(np.array(w, dtype=float), name=f"{'Wb'[i % 2]}{i // 2 + 1}")
+                     for i, w in enumerate(weights)]
+        out = dm.constant(np.asarray(X, dtype=float))
+        layers = len(variables) // 2
+        for layer in range(layers):
+            out = out @ variables[2 * layer] + variables[2 * layer + 1]
+            if layer < layers - 1:
+                out = act_node(out)
+        loss = dm.softmax_cross_entropy(out, np.asarray(Y))
+        return dm.gradients(loss, variables)
+
+
+def matmul_flops(widths, batch):
+    """Multiply-adds of an MLP's matrix products (2 flops each), forward and backward.
+
+    ``widths`` is ``[d, h1, ..., k]``. Forward: one product ``H_{l-1} W_l`` per layer,
+    ``2 N n_{l-1} n_l`` flops. Backward: the weight gradient ``H_{l-1}^T dZ_l`` for every
+    layer and the input gradient ``dZ_l W_l^T`` for every layer but the first (nothing
+    needs dL/dX), each as costly as the forward product. Returns ``(forward, backward)``.
+    """
+    products = [2 * batch * a * b for a, b in zip(widths[:-1], widths[1:])]
+    return sum(products), 2 * sum(products) - products[0]

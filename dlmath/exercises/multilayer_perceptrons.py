@@ -8,6 +8,10 @@
   network ``s = relu(x @ W1 + b1) @ W2 + b2`` with 2 inputs and 2 hidden
   units that predicts class 1 exactly when ``s > 0``, and so computes XOR on
   the four corners of the unit square.
+* ``check_mlp_backward(mlp_backward)``: ``mlp_backward(X, Y, W1, b1, W2, b2)``
+  returns ``(dW1, db1, dW2, db2)``, the gradients of the mean softmax
+  cross-entropy of ``tanh(X @ W1 + b1) @ W2 + b2`` against one-hot labels
+  ``Y`` (n, k), compared with the engine's own gradients (``dm.gradients``).
 """
 
 from __future__ import annotations
@@ -18,7 +22,9 @@ import numpy as np
 
 from dlmath.functions import relu as _relu, softmax as _softmax
 
-from .checking import TIME_LIMIT, Case, checker, grade_function, is_unattempted, not_attempted, run_learner
+from dlmath.course.multilayer_perceptrons import engine_gradients
+
+from .checking import RANDOM_CASES, TIME_LIMIT, Case, Problem, checker, grade_function, is_unattempted, not_attempted, run_learner
 from .feedback import CORRECT, INCORRECT, Feedback, clean_text, format_value
 
 # --- the forward pass of a two-layer network ------------------------------------
@@ -219,3 +225,182 @@ def check_xor_weights(weights=...):
                 "s > 0 exactly at (0, 1) and (1, 0).")
     return Feedback(INCORRECT, title, f"{wrong} of the 4 corners are classified wrongly.",
                     details=details, hint=hint)
+
+
+# --- the backward pass of a two-layer network ---------------------------------------
+# Reference: the engine's gradients (dm.gradients on the same network). The NumPy
+# variants below are only the usual slips, each recognised to give its hint.
+
+_BACKWARD_PARTS = ("dW1", "db1", "dW2", "db2")
+_BACKWARD_SIGNATURE = "mlp_backward(X, Y, W1, b1, W2, b2)"
+
+
+def _backward_case(label, n, d, h, k, seed):
+    rng = np.random.default_rng(seed)
+    X = np.round(rng.normal(size=(n, d)), 2)
+    Y = np.eye(k)[rng.integers(k, size=n)]
+    W1 = np.round(rng.normal(size=(d, h)), 2)
+    b1 = np.round(rng.normal(size=h), 2)
+    W2 = np.round(rng.normal(size=(h, k)), 2)
+    b2 = np.round(rng.normal(size=k), 2)
+    return Case(label, X, Y, W1, b1, W2, b2, batch_size=n)
+
+
+_BACKWARD_CASES = [
+    _backward_case("4 examples, 3 inputs, 5 hidden units, 3 classes", 4, 3, 5, 3, 11),
+    _backward_case("6 examples, 2 inputs, 3 hidden units, 2 classes", 6, 2, 3, 2, 12),
+    _backward_case("a single example (N = 1)", 1, 3, 4, 3, 13),
+    _backward_case("a single hidden unit (h = 1)", 5, 3, 1, 3, 14),
+    _backward_case("N = 1 and h = 1", 1, 2, 1, 2, 15),
+]
+
+
+def _random_backward_case(rng):
+    n, d, h = (int(v) for v in rng.integers(1, 7, size=3))
+    k = int(rng.integers(2, 6))
+    return _backward_case(f"{n} example(s), {d} input(s), {h} hidden unit(s), {k} classes", n, d, h, k,
+                          int(rng.integers(2**31)))
+
+
+def _forward_values(X, Y, W1, b1, W2, b2):
+    """Z1, H = tanh(Z1) and the softmax probabilities P (for the known slips only)."""
+    Z1 = X @ W1 + b1
+    H = np.tanh(Z1)
+    return Z1, H, _softmax(H @ W2 + b2, axis=1)
+
+
+def _slip(*, scale=None, sign=1.0, slope="tanh", dH_with=None, bias="sum", dW="XtG", order=None,
+          no_softmax=False):
+    """One wrong backward pass: the correct one with a single named change."""
+    def backward(X, Y, W1, b1, W2, b2):
+        Z1, H, P = _forward_values(X, Y, W1, b1, W2, b2)
+        if no_softmax:
+            P = H @ W2 + b2
+        n = X.shape[0]
+        dZ2 = sign * (P - Y) / (n if scale is None else scale(n))
+        dH = dZ2 @ (W2.T if dH_with is None else dH_with(W2))
+        dZ1 = dH * {"tanh": 1 - H**2, "none": 1.0, "phi": H, "sigmoid": H * (1 - H),
+                    "at-Z": 1 - Z1**2}[slope]
+        weight = {"XtG": lambda A, G: A.T @ G, "GtX": lambda A, G: G.T @ A, "XG": lambda A, G: A @ G}[dW]
+        reduce = {"sum": lambda G: G.sum(axis=0), "mean": lambda G: G.mean(axis=0),
+                  "none": lambda G: G, "rows": lambda G: G.sum(axis=1)}[bias]
+        grads = {"dW1": weight(X, dZ1), "db1": reduce(dZ1), "dW2": weight(H, dZ2), "db2": reduce(dZ2)}
+        return tuple(grads[name] for name in (order or _BACKWARD_PARTS))
+    return backward
+
+
+_BACKWARD_MISTAKES = [
+    (_slip(order=("dW2", "db2", "dW1", "db1")),
+     "Your gradients are in the wrong order: return (dW1, db1, dW2, db2), the first layer first."),
+    (_slip(order=("dW1", "dW2", "db1", "db2")),
+     "Your gradients are in the wrong order: return (dW1, db1, dW2, db2), each weight followed by its bias."),
+    (_slip(order=("dW2", "dW1", "db2", "db1")),
+     "Your gradients are in the wrong order: return (dW1, db1, dW2, db2)."),
+    (_slip(scale=lambda n: 1),
+     "The loss is the MEAN cross-entropy over the N examples, so dZ2 = (P - Y) / N: the 1/N is "
+     "missing (every gradient is N times too large)."),
+    (_slip(bias="mean"),
+     "Sum the bias gradient over the batch, dZ.sum(axis=0), do not average it: the 1/N is already "
+     "in dZ2 = (P - Y) / N."),
+    (_slip(scale=lambda n: n * n),
+     "You divided by N twice: dZ2 = (P - Y) / N already holds the mean's 1/N, and it travels down "
+     "with everything else; the other steps need no further 1/N."),
+    (_slip(sign=-1.0),
+     "Sign error: the gradient of softmax cross-entropy with respect to the logits is (P - Y) / N, "
+     "prediction minus label, not Y - P."),
+    (_slip(no_softmax=True),
+     "dZ2 = (P - Y) / N needs the probabilities P = softmax(Z2), not the logits Z2 themselves."),
+    (_slip(slope="phi"),
+     "Through the activation, multiply by its derivative phi'(Z1) = 1 - tanh(Z1)^2 = 1 - H^2, not by "
+     "the activation H = tanh(Z1) itself: dZ1 = dH * (1 - H**2)."),
+    (_slip(slope="none"),
+     "The tanh is missing from the backward pass: dZ1 = dH * tanh'(Z1) = dH * (1 - H**2), not dH."),
+    (_slip(slope="sigmoid"),
+     "H * (1 - H) is the sigmoid's derivative; this network uses tanh, whose derivative is "
+     "1 - tanh(Z1)^2 = 1 - H**2."),
+    (_slip(slope="at-Z"),
+     "tanh'(Z1) = 1 - tanh(Z1)^2 = 1 - H**2: square the activation H, not the pre-activation Z1."),
+    (_slip(dH_with=lambda W2: W2),
+     "dH = dZ2 @ W2.T: W2 has shape (h, k), so it must be transposed to carry the (N, k) gradient "
+     "back to the (N, h) hidden layer."),
+    (_slip(dW="GtX"),
+     "Your weight gradients are transposed: dW2 = H.T @ dZ2 has the shape (h, k) of W2, and "
+     "dW1 = X.T @ dZ1 the shape (d, h) of W1."),
+    (_slip(dW="XG"),
+     "A weight gradient needs a transpose: dW2 = H.T @ dZ2 and dW1 = X.T @ dZ1, so that the product "
+     "sums over the N examples and has the shape of the weight."),
+    (_slip(bias="none"),
+     "A bias gradient must have the shape of the bias: the bias is added to every row, so its "
+     "gradient is the sum of dZ over the batch, dZ.sum(axis=0)."),
+    (_slip(bias="rows"),
+     "The bias gradient sums over the examples, the rows: dZ.sum(axis=0) (one entry per unit), "
+     "not axis=1."),
+]
+
+
+def _four(result):
+    """The learner's (dW1, db1, dW2, db2) as four float arrays, or a Problem naming what is wrong."""
+    if isinstance(result, dict):
+        return Problem("your function returned a dict; it should return four arrays in a tuple.",
+                       "Return the gradients as a tuple: `return dW1, db1, dW2, db2`.")
+    if not isinstance(result, (tuple, list)) or len(result) != 4:
+        size = f"{len(result)} values" if isinstance(result, (tuple, list)) else format_value(result)
+        return Problem(f"your function returned {size}; it should return four arrays, (dW1, db1, dW2, db2).",
+                       "Return the four gradients together: `return dW1, db1, dW2, db2`.")
+    parts = []
+    for index, (name, part) in enumerate(zip(_BACKWARD_PARTS, result)):
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                array = np.asarray(part, dtype=float)
+        except (TypeError, ValueError):
+            return Problem(f"{name} (part {index + 1} of your result) is not an array of numbers.",
+                           "Each of the four parts must be a NumPy array computed from the arguments.")
+        if name.startswith("db") and array.ndim == 2 and array.shape[0] == 1:
+            array = array[0]  # a (1, h) bias gradient from sum(axis=0, keepdims=True) is fine too
+        parts.append(array)
+    return tuple(parts)
+
+
+def _backward_part(index):
+    def unpack(result):
+        parts = _four(result)
+        return parts if isinstance(parts, Problem) else parts[index]
+    return unpack
+
+
+def _engine_part(index):
+    def reference(X, Y, W1, b1, W2, b2):
+        return engine_gradients(X, Y, [W1, b1, W2, b2], activation="tanh")[index]
+    return reference
+
+
+@checker
+def check_mlp_backward(mlp_backward=...):
+    """Check ``mlp_backward(X, Y, W1, b1, W2, b2)`` -> ``(dW1, db1, dW2, db2)``.
+
+    The network is ``H = tanh(X @ W1 + b1)``, ``Z2 = H @ W2 + b2``, ``P = softmax(Z2)``
+    and the loss the mean cross-entropy against the one-hot rows of ``Y`` (n, k). The
+    four gradients are compared with the engine's (``dm.gradients``), part by part.
+    """
+    title = "MLP backward pass"
+    for index, name in enumerate(_BACKWARD_PARTS):
+        feedback = grade_function(mlp_backward, _engine_part(index), _BACKWARD_CASES, title=title,
+                                  signature=_BACKWARD_SIGNATURE, mistakes=_BACKWARD_MISTAKES,
+                                  random_cases=_random_backward_case, unpack=_backward_part(index),
+                                  part_names=_BACKWARD_PARTS)
+        if feedback.status == "not attempted":
+            return feedback
+        if feedback.passed:
+            continue
+        if not feedback.details:  # an error, a wrong form: the same for every part
+            return feedback
+        feedback.message = feedback.message.replace("the result differs", f"{name} differs")
+        if not feedback.hint:
+            feedback.hint = ("Go step by step and check each shape: dZ2 = (P - Y) / N (N, k); "
+                             "dW2 = H.T @ dZ2 (h, k); db2 = dZ2.sum(axis=0) (k,); dH = dZ2 @ W2.T (N, h); "
+                             "dZ1 = dH * (1 - H**2) (N, h); dW1 = X.T @ dZ1 (d, h); db1 = dZ1.sum(axis=0) (h,).")
+        return feedback
+    return Feedback(CORRECT, title,
+                    f"All four gradients agree with the engine's in all {len(_BACKWARD_CASES) + RANDOM_CASES} "
+                    "cases, including N = 1 and h = 1. Well done!")
