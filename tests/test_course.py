@@ -95,3 +95,83 @@ def test_mlp_matmul_flops_counts_two_products_per_layer_backwards_but_one_for_th
     forward, backward = matmul_flops([5, 7, 3], batch=2)
     assert forward == 2 * 2 * (5 * 7 + 7 * 3)
     assert backward == 2 * 2 * (5 * 7 + 2 * 7 * 3)
+
+
+# --- the one MLP trainer ----------------------------------------------------------
+
+
+def _moons():
+    return dm.data.moons(40, noise=0.2, seed=1)
+
+
+def test_a_stacked_network_trains_exactly_as_it_would_alone():
+    """Stacking networks must not mix them: network m of a stack follows its own gradient."""
+    from dlmath.course.multilayer_perceptrons import training_steps
+    X, y = _moons()
+    alone = list(training_steps(X, y, 5, epochs=30, learning_rate=0.05, seed=3))
+    stacked = list(training_steps(X, y, 5, epochs=30, learning_rate=0.05, seed=3,
+                                  weight_decays=(0.0, 0.05, 0.5)))
+    for p_alone, p_stacked in zip(alone[-1][2], stacked[-1][2]):
+        assert np.allclose(p_alone.reshape(p_stacked[0].shape), p_stacked[0], rtol=1e-9, atol=1e-12)
+    # with weight decay the other networks end with smaller weights, the largest decay the smallest
+    W1 = stacked[-1][2][0]
+    sizes = [float(np.sum(W1[m] ** 2)) for m in range(3)]
+    assert sizes[0] > sizes[1] > sizes[2]
+
+
+def test_stacked_training_loss_is_the_sum_of_the_networks_losses():
+    from dlmath.course.in_practice import cross_entropy
+    from dlmath.course.multilayer_perceptrons import training_steps
+    X, y = _moons()
+    for epoch, loss, params in training_steps(X, y, 4, epochs=3, weight_decays=(0.0, 0.1)):
+        assert np.isclose(loss, cross_entropy(params, X, y).sum(), rtol=1e-12)
+
+
+def test_train_mlp_and_train_mlps_share_the_initialisation():
+    from dlmath.course.in_practice import train_mlps
+    from dlmath.course.multilayer_perceptrons import init_params, train_mlp
+    X, y = _moons()
+    one = train_mlp(X, y, 6, epochs=0, seed=2, snapshot_epochs=[0])
+    many = train_mlps(X, y, 6, weight_decays=(0.0, 0.1), epochs=0, seed=2)
+    start = init_params(6, seed=2)
+    assert np.array_equal(one.snapshots[0]["W1"], start[0])
+    for m in range(2):
+        assert np.array_equal(many["params"][0][m], start[0])
+        assert np.array_equal(many["params"][1][m, 0], start[1])
+
+
+def test_train_mlp_loss_falls_and_accuracy_matches_the_numpy_forward():
+    from dlmath.course.multilayer_perceptrons import class_probability, train_mlp
+    X, y = _moons()
+    run = train_mlp(X, y, 8, epochs=60, snapshot_epochs=[0, 60])
+    assert run.losses[-1] < 0.5 * run.losses[0]
+    assert run.accuracy == np.mean((class_probability(run.final, X) > 0.5) == y)
+
+
+# --- finite differences and the dense layer's gradients ------------------------------
+
+
+def test_central_difference_error_shrinks_like_h_squared_forward_like_h():
+    from dlmath.course.calculus import central_difference, forward_difference
+    x, exact = 0.7, np.cos(0.7)
+    for estimate, order in ((forward_difference, 1), (central_difference, 2)):
+        e1 = abs(estimate(np.sin, x, 1e-2) - exact)
+        e2 = abs(estimate(np.sin, x, 1e-3) - exact)
+        assert np.isclose(np.log10(e1 / e2), order, atol=0.1), (estimate.__name__, e1, e2)
+
+
+def test_dense_layer_gradients_match_the_engine():
+    from dlmath.course.linear_algebra import dense, input_gradient, weight_gradient
+    from dlmath.course.training_criterion import softmax_cross_entropy_gradient
+    rng = np.random.default_rng(4)
+    X, W, b = rng.normal(size=(6, 3)), rng.normal(size=(3, 4)), rng.normal(size=4)
+    Y = np.eye(4)[rng.integers(4, size=6)]
+    with dm.Graph().as_default():
+        Xn, Wn = dm.Variable(X), dm.Variable(W)
+        Z = Xn @ Wn + b
+        loss = dm.softmax_cross_entropy(Z, Y)
+        dX, dW, dZ = dm.gradients(loss, [Xn, Wn, Z])
+    G = softmax_cross_entropy_gradient(dense(X, W, b), Y)
+    assert np.allclose(G, dZ)
+    assert np.allclose(weight_gradient(X, G), dW)
+    assert np.allclose(input_gradient(G, W), dX)

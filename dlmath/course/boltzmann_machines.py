@@ -23,7 +23,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from dlmath.functions import sigmoid
+from dlmath.functions import logsumexp, sigmoid, softmax
 
 
 def softplus(x):
@@ -58,8 +58,7 @@ def bm_distribution(W, b, T=1.0):
     """All states (2**n, n) and their exact Boltzmann probabilities at temperature T."""
     states = all_states(len(b))
     logits = -bm_energy(states, W, b) / T
-    p = np.exp(logits - logits.max())
-    return states, p / p.sum()
+    return states, softmax(logits)
 
 
 def bm_gibbs(W, b, n_chains, sweeps, T=1.0, seed=0):
@@ -129,14 +128,18 @@ def free_energy(v, W, a, b):
 
 def rbm_log_partition(W, a, b):
     """log Z, summing exp(-F(v)) over every visible state (2**m of them)."""
-    minus_f = -free_energy(all_states(len(a)), W, a, b)
-    top = minus_f.max()
-    return top + np.log(np.exp(minus_f - top).sum())
+    return float(logsumexp(-free_energy(all_states(len(a)), W, a, b), keepdims=False))
 
 
 def rbm_log_likelihood(data, W, a, b):
     """The exact average log-likelihood (1/N) sum_n log p(v_n) of the rows of data."""
     return float(np.mean(-free_energy(data, W, a, b)) - rbm_log_partition(W, a, b))
+
+
+def cd1_weight_gradient(v0, v1, W, b):
+    """The CD-1 estimate of dlog p / dW for data v0 and reconstructions v1 (both (n, m)):
+    ``(v0^T p(h | v0) - v1^T p(h | v1)) / n``, the positive minus the negative phase."""
+    return (v0.T @ hidden_probabilities(v0, W, b) - v1.T @ hidden_probabilities(v1, W, b)) / len(v0)
 
 
 def cd1_gradients(v0, W, a, b, rng):
@@ -146,13 +149,12 @@ def cd1_gradients(v0, W, a, b, rng):
     h0 ~ p(h | v0), v1 ~ p(v | h0), then p(h | v1). Hidden statistics use
     probabilities (less noise), the reconstruction v1 is sampled.
     """
-    n = len(v0)
     ph0 = hidden_probabilities(v0, W, b)
     h0 = (rng.random(ph0.shape) < ph0).astype(float)
     pv1 = visible_probabilities(h0, W, a)
     v1 = (rng.random(pv1.shape) < pv1).astype(float)
     ph1 = hidden_probabilities(v1, W, b)
-    dW = (v0.T @ ph0 - v1.T @ ph1) / n
+    dW = cd1_weight_gradient(v0, v1, W, b)
     da = (v0 - v1).mean(axis=0)
     db = (ph0 - ph1).mean(axis=0)
     return dW, da, db

@@ -20,6 +20,7 @@ import dlmath as dm
 from dlmath import data
 from dlmath.autodiff import unbroadcast
 from dlmath.course.multilayer_perceptrons import init_params
+from dlmath.course.training_criterion import softmax_cross_entropy_gradient
 from dlmath.functions import softmax
 
 
@@ -108,7 +109,7 @@ def numpy_loss_and_grads(params, X, y):
     P = softmax(Z, axis=1)
     n = len(y)
     loss = -np.log(P[np.arange(n), y]).mean()
-    dZ = (P - np.eye(2)[y]) / n
+    dZ = softmax_cross_entropy_gradient(Z, np.eye(2)[y])   # (P - onehot) / n
     dH = dZ @ W2.T
     dA = dH * (1 - H**2)
     return loss, [X.T @ dA, dA.sum(axis=0), H.T @ dZ, dZ.sum(axis=0)]

@@ -10,10 +10,9 @@ them are in ``dlmath.widgets.in_practice``):
 * ``split_indices(n, val_fraction, test_fraction, seed)``: a seeded split of
   ``range(n)`` into three disjoint shuffled index arrays.
 * ``train_mlps(...)``: trains several one-hidden-layer tanh networks at once
-  with dlmath (one per weight-decay value, or one per set of labels), stacked
-  along a leading axis so that one ``session.run`` steps them all. Each
-  network's gradient is exactly the gradient of its own loss: the stacked loss
-  is the *sum* of the networks' losses, and no parameter is shared.
+  (one per weight-decay value, or one per set of labels) with the course's one
+  MLP trainer, ``multilayer_perceptrons.training_steps``, which stacks them
+  along a leading axis so that one ``session.run`` steps them all.
 * ``cross_entropy``, ``forward``, ``probability``, ``accuracy``: the stacked
   networks evaluated with NumPy.
 * ``layer_gradient_norms(depth, activation)``: the norm of dL/dW for every
@@ -28,6 +27,7 @@ import numpy as np
 
 import dlmath as dm
 from dlmath import data
+from dlmath.course.multilayer_perceptrons import logits, training_steps
 from dlmath.functions import log_softmax, sigmoid
 
 
@@ -74,8 +74,7 @@ def cross_entropy(params, X, y):
 
 def forward(params, X):
     """The logits of each stacked network: ``tanh(X W1 + b1) W2 + b2``, shape ``(M, n, 2)``."""
-    W1, b1, W2, b2 = params
-    return np.tanh(X @ W1 + b1) @ W2 + b2
+    return logits(params, X, "tanh")
 
 
 def probability(params, X):
@@ -89,21 +88,15 @@ def accuracy(params, X, y):
     return ((probability(params, X) > 0.5) == np.broadcast_to(y, (len(params[0]), len(y)))).mean(axis=-1)
 
 
-def init_params(hidden, seed=0):
-    """Initial ``(W1, b1, W2, b2)`` of one network: random weights, zero biases."""
-    rng = np.random.default_rng(seed)
-    return (rng.normal(size=(2, hidden)), np.zeros(hidden),
-            rng.normal(size=(hidden, 2)) / np.sqrt(hidden), np.zeros(2))
-
-
 def train_mlps(X_train, y_train, hidden, weight_decays=(0.0,), epochs=EPOCHS,
                learning_rate=LEARNING_RATE, seed=0, val=None, snapshot_every=None, record_every=RECORD_EVERY):
-    """Train M = len(weight_decays) tanh networks side by side with dlmath (Adam, full batch).
+    """Train M = len(weight_decays) tanh networks side by side with the course's MLP trainer.
 
-    All start from the same seeded weights. Network m minimises its own loss
-    ``cross-entropy + weight_decays[m] * (||W1||^2 + ||W2||^2)`` (biases are not
-    decayed). ``y_train`` may have shape ``(n,)`` or ``(M, n)`` (one set of
-    labels per network, e.g. with different label noise).
+    ``multilayer_perceptrons.training_steps`` with ``weight_decays``: Adam, full
+    batch, all networks start from ``init_params(hidden, seed)``, and network m
+    minimises its own ``cross-entropy + weight_decays[m] * (||W1||^2 + ||W2||^2)``
+    (biases are not decayed). ``y_train`` may have shape ``(n,)`` or ``(M, n)``
+    (one set of labels per network, e.g. with different label noise).
 
     Returns a dict: ``params`` (final, stacked), ``train_loss`` and
     ``val_loss`` (cross-entropy without the penalty, one row of M values every
@@ -112,42 +105,17 @@ def train_mlps(X_train, y_train, hidden, weight_decays=(0.0,), epochs=EPOCHS,
     ``(epoch, params)`` every ``snapshot_every`` epochs, if given).
     """
     decays = np.asarray(weight_decays, dtype=float)
-    M = len(decays)
-    labels = np.broadcast_to(y_train, (M, len(X_train)))
-    W1_0, b1_0, W2_0, b2_0 = init_params(hidden, seed)
-    graph = dm.Graph()
-    with graph.as_default():
-        X = dm.placeholder(name="X")
-        y = dm.placeholder(name="y")
-        W1 = dm.Variable(np.tile(W1_0, (M, 1, 1)), name="W1")          # (M, 2, h)
-        b1 = dm.Variable(np.tile(b1_0, (M, 1, 1)), name="b1")          # (M, 1, h)
-        W2 = dm.Variable(np.tile(W2_0, (M, 1, 1)), name="W2")          # (M, h, 2)
-        b2 = dm.Variable(np.tile(b2_0, (M, 1, 1)), name="b2")          # (M, 1, 2)
-        logits = dm.tanh(X @ W1 + b1) @ W2 + b2                         # (M, n, 2)
-        # softmax_cross_entropy averages over all M * n rows: times M gives the sum of the
-        # M networks' mean losses, so each network gets exactly its own gradient.
-        data_loss = M * dm.softmax_cross_entropy(logits, y)
-        lam = decays[:, None, None]
-        penalty = dm.reduce_sum(lam * dm.square(W1)) + dm.reduce_sum(lam * dm.square(W2))
-        train_op = dm.train.AdamOptimizer(learning_rate).minimize(data_loss + penalty)
-        session = dm.Session()
-        feed = {X: X_train, y: labels}
-        variables = [W1, b1, W2, b2]
-        history = {"epochs": [], "train_loss": [], "val_loss": [], "snapshots": []}
-        for epoch in range(epochs + 1):
-            recording = epoch % record_every == 0 or epoch == epochs
-            snapshot = bool(snapshot_every) and epoch % snapshot_every == 0
-            if recording or snapshot:
-                params = tuple(session.run(variables))
-            if recording:
-                history["epochs"].append(epoch)
-                history["train_loss"].append(cross_entropy(params, X_train, labels))
-                if val is not None:
-                    history["val_loss"].append(cross_entropy(params, *val))
-            if snapshot:
-                history["snapshots"].append((epoch, params))
-            if epoch < epochs:
-                session.run(train_op, feed)
+    labels = np.broadcast_to(y_train, (len(decays), len(X_train)))
+    history = {"epochs": [], "train_loss": [], "val_loss": [], "snapshots": []}
+    for epoch, _, params in training_steps(X_train, labels, hidden, epochs, learning_rate, seed,
+                                           activation="tanh", weight_decays=decays):
+        if epoch % record_every == 0 or epoch == epochs:
+            history["epochs"].append(epoch)
+            history["train_loss"].append(cross_entropy(params, X_train, labels))
+            if val is not None:
+                history["val_loss"].append(cross_entropy(params, *val))
+        if snapshot_every and epoch % snapshot_every == 0:
+            history["snapshots"].append((epoch, params))
     return {"params": params, "epochs": np.array(history["epochs"]),
             "train_loss": np.array(history["train_loss"]),
             "val_loss": np.array(history["val_loss"]) if val is not None else None,

@@ -1,11 +1,19 @@
 """A one-hidden-layer perceptron trained with dlmath, and its forward pass in NumPy.
 
 The reference maths of the chapter *Multilayer perceptrons* (used by the
-chapter, the lesson and ``dlmath.widgets.multilayer_perceptrons``):
+chapter, the lesson, ``dlmath.widgets.multilayer_perceptrons``, the chapter
+*In practice* and the checkers):
 
-* ``train_mlp(X, y, hidden)``: train ``softmax(act(X W1 + b1) W2 + b2)`` with
-  dlmath (placeholders, Variables, ``softmax_cross_entropy``, Adam), full batch
-  and seeded; returns the loss per epoch and the parameters at chosen epochs.
+* ``init_params(hidden, seed)``: the course's one initialisation, weights
+  normal / sqrt(fan_in), biases 0.
+* ``logits(params, X, activation)``: ``act(X W1 + b1) W2 + b2`` in NumPy, for one
+  network or a stack of networks (a leading axis on every parameter).
+* ``training_steps(X, y, hidden, epochs, ...)``: the course's one MLP trainer:
+  dlmath (placeholders, Variables, ``softmax_cross_entropy``, Adam), full
+  batch, seeded; one network, or a stack of networks with weight decay trained
+  by one ``session.run`` per step. It yields the parameters at every epoch.
+* ``train_mlp(X, y, hidden)``: one network through ``training_steps``; returns the
+  loss per epoch and the parameters at chosen epochs.
 * ``class_probability(params, points)`` and ``hidden_activations(params,
   points)`` evaluate a trained network with plain NumPy (the same formulas as
   the graph), for plotting over a grid.
@@ -40,6 +48,76 @@ def init_params(hidden=8, seed=0, inputs=2, classes=2):
             rng.normal(size=(hidden, classes)) / np.sqrt(hidden), np.zeros(classes)]
 
 
+def logits(params, X, activation="tanh"):
+    """The logits ``act(X W1 + b1) W2 + b2`` in NumPy.
+
+    ``params`` is ``(W1, b1, W2, b2)`` of one network (``W1`` of shape ``(d, h)``,
+    result ``(n, classes)``) or of a stack of M networks (``W1`` of shape
+    ``(M, d, h)``, ``b1`` ``(M, 1, h)``, ...; result ``(M, n, classes)``).
+    """
+    W1, b1, W2, b2 = params
+    _, act = ACTIVATIONS[activation]
+    return act(X @ W1 + b1) @ W2 + b2
+
+
+def _stacked(start, M):
+    """M copies of each parameter along a new leading axis; a bias (h,) becomes (M, 1, h)."""
+    return [np.tile(p.reshape(-1, p.shape[-1]), (M, 1, 1)) for p in start]
+
+
+def training_steps(X, y, hidden, epochs=EPOCHS, learning_rate=0.05, seed=0, activation="tanh",
+                   weight_decays=None):
+    """Train ``softmax(act(X W1 + b1) W2 + b2)`` on (X, y) with Adam, full batch, in its own graph.
+
+    The weights start from ``init_params(hidden, seed)``. Yields ``(epoch, loss,
+    params)`` for epoch = 0..epochs: ``params`` (copies of ``W1, b1, W2, b2``) as
+    they are before that epoch's step (after ``epochs`` steps for the last one),
+    and ``loss`` the mean cross-entropy they give.
+
+    With ``weight_decays`` (a sequence of M values), M networks are trained side
+    by side from the same start, stacked along a leading axis so that one
+    ``session.run`` steps them all: network m minimises its own
+    ``cross-entropy + weight_decays[m] * (||W1||^2 + ||W2||^2)`` (biases are not
+    decayed); ``y`` may then have shape ``(n,)`` or ``(M, n)`` (one set of labels
+    per network). The stacked objective is the *sum* of the networks' objectives
+    and no parameter is shared, so each network gets exactly its own gradient.
+    ``loss`` is then that sum of the M mean cross-entropies (without penalty).
+    """
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y)
+    act_node, _ = ACTIVATIONS[activation]
+    start = init_params(hidden, seed, inputs=X.shape[-1], classes=int(y.max()) + 1)
+    if weight_decays is not None:
+        decays = np.asarray(weight_decays, dtype=float)
+        M = len(decays)
+        start = _stacked(start, M)                        # W1 (M, d, h), b1 (M, 1, h), ...
+        y = np.broadcast_to(y, (M, len(X)))
+    with dm.Graph().as_default():
+        inputs = dm.placeholder(name="X")
+        labels = dm.placeholder(name="y")
+        variables = [dm.Variable(p, name=n) for p, n in zip(start, ("W1", "b1", "W2", "b2"))]
+        W1, b1, W2, b2 = variables
+        out = act_node(inputs @ W1 + b1) @ W2 + b2
+        loss = dm.softmax_cross_entropy(out, labels)
+        objective = loss
+        if weight_decays is not None:
+            # softmax_cross_entropy averages over all M * n rows: times M gives the sum of
+            # the M networks' mean losses.
+            loss = M * loss
+            lam = decays[:, None, None]
+            objective = loss + dm.reduce_sum(lam * dm.square(W1)) + dm.reduce_sum(lam * dm.square(W2))
+        train_op = dm.train.AdamOptimizer(learning_rate).minimize(objective)
+        session = dm.Session()
+        feed = {inputs: X, labels: y}
+        for epoch in range(epochs + 1):
+            params = tuple(v.value.copy() for v in variables)
+            if epoch == epochs:
+                value = session.run(loss, feed)
+            else:
+                _, value = session.run([train_op, loss], feed)  # loss before this step
+            yield epoch, float(value), params
+
+
 @dataclass
 class TrainingRun:
     """What ``train_mlp`` returns: the loss before each epoch's step, and snapshots of the parameters."""
@@ -55,45 +133,26 @@ class TrainingRun:
 
 def train_mlp(X, y, hidden, epochs=EPOCHS, learning_rate=0.05, seed=0, activation="tanh",
               snapshot_epochs=None) -> TrainingRun:
-    """Train ``softmax(act(X W1 + b1) W2 + b2)`` on (X, y) with Adam, full batch, in its own graph.
+    """Train one network with ``training_steps`` and keep its loss per epoch.
 
-    The weights start from ``init_params(hidden, seed)``. ``snapshot_epochs`` (default: every ``SNAPSHOT_EVERY``)
-    are the epochs whose parameters are kept.
+    ``snapshot_epochs`` (default: every ``SNAPSHOT_EVERY``) are the epochs whose
+    parameters are kept.
     """
-    X = np.asarray(X, dtype=float)
-    y = np.asarray(y)
-    classes = int(y.max()) + 1
     if snapshot_epochs is None:
         snapshot_epochs = range(0, epochs + 1, SNAPSHOT_EVERY)
     wanted = set(snapshot_epochs)
-    act_node, _ = ACTIVATIONS[activation]
-    start = init_params(hidden, seed, inputs=X.shape[1], classes=classes)
-    with dm.Graph().as_default():
-        inputs = dm.placeholder(name="X")
-        labels = dm.placeholder(name="y")
-        W1, b1, W2, b2 = (dm.Variable(p, name=n) for p, n in zip(start, ("W1", "b1", "W2", "b2")))
-        logits = act_node(inputs @ W1 + b1) @ W2 + b2
-        loss = dm.softmax_cross_entropy(logits, labels)
-        train_op = dm.train.AdamOptimizer(learning_rate).minimize(loss)
-        session = dm.Session()
-        feed = {inputs: X, labels: y}
-
-        def snapshot():
-            return {"W1": W1.value.copy(), "b1": b1.value.copy(), "W2": W2.value.copy(),
-                    "b2": b2.value.copy(), "activation": activation}
-
-        losses, snapshots = [], {}
-        for epoch in range(epochs + 1):
-            if epoch in wanted:
-                snapshots[epoch] = snapshot()
-            if epoch == epochs:
-                final_loss, final_logits = session.run([loss, logits], feed)
-                losses.append(final_loss)
-            else:
-                _, value = session.run([train_op, loss], feed)  # loss before this step
-                losses.append(value)
-    accuracy = float(np.mean(final_logits.argmax(axis=1) == y))
+    losses, snapshots = [], {}
+    for epoch, loss, params in training_steps(X, y, hidden, epochs, learning_rate, seed, activation):
+        losses.append(loss)
+        if epoch in wanted:
+            snapshots[epoch] = dict(zip(("W1", "b1", "W2", "b2"), params), activation=activation)
+    final = logits(params, np.asarray(X, dtype=float), activation)
+    accuracy = float(np.mean(final.argmax(axis=-1) == np.asarray(y)))
     return TrainingRun(np.array(losses), snapshots, accuracy)
+
+
+def _params(params):
+    return params["W1"], params["b1"], params["W2"], params["b2"]
 
 
 def hidden_activations(params, points):
@@ -104,8 +163,8 @@ def hidden_activations(params, points):
 
 def class_probability(params, points, cls=1):
     """The network's probability of class ``cls`` at each point (NumPy, no graph)."""
-    logits = hidden_activations(params, points) @ params["W2"] + params["b2"]
-    return functions.softmax(logits, axis=1)[:, cls]
+    z = logits(_params(params), points, params["activation"])
+    return functions.softmax(z, axis=1)[:, cls]
 
 
 def engine_gradients(X, Y, weights, activation="tanh"):

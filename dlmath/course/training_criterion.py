@@ -7,6 +7,8 @@ demo). Logits z, labels y in {0, 1}, p = sigma(z) from ``dlmath.functions``.
 * ``losses(z, y)``: the three losses, element-wise, computed stably;
   ``loss_gradients(z, y)``: their derivatives with respect to z.
 * ``mean_cross_entropy(scores, y)``: the mean cross-entropy as one number.
+* ``softmax_cross_entropy_gradient(Z, Y)``: with K classes, the gradient
+  ``(softmax(Z) - Y) / n`` of the mean softmax cross-entropy over n rows.
 * ``mean_losses_along_offset(X, y, w, offsets)``: each mean loss for a family
   of parallel lines.
 """
@@ -15,12 +17,24 @@ from __future__ import annotations
 
 import numpy as np
 
-from dlmath.functions import sigmoid
+from dlmath.functions import sigmoid, softmax
 
 
 def mean_cross_entropy(scores, y):
     """Mean of -[y log s(z) + (1 - y) log(1 - s(z))] in the stable form log(1 + e^z) - y z."""
     return float(np.mean(np.logaddexp(0.0, scores) - y * scores))
+
+
+def softmax_cross_entropy_gradient(Z, Y):
+    """d/dZ of ``mean_i -sum_k Y_ik log softmax(Z_i)_k``: ``(softmax(Z) - Y) / n``, softmax along the last axis.
+
+    ``Z`` holds n rows of logits (shape (n, K)) or one row (shape (K,), n = 1);
+    ``Y`` the matching one-hot (or probability) rows, each summing to 1. The
+    softmax is the stable one of ``dlmath.functions``.
+    """
+    Z = np.asarray(Z, dtype=float)
+    n = Z.shape[0] if Z.ndim > 1 else 1
+    return (softmax(Z) - Y) / n
 
 
 def losses(z, y):

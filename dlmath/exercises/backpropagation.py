@@ -20,6 +20,8 @@ import warnings
 import numpy as np
 
 import dlmath as dm
+from dlmath.course.linear_algebra import input_gradient, weight_gradient
+from dlmath.course.training_criterion import softmax_cross_entropy_gradient
 from dlmath.functions import sigmoid as _sig, softmax as _softmax
 
 from .checking import (RANDOM_CASES, Case, Problem, checker, grade_function, is_unattempted, not_attempted,
@@ -226,7 +228,7 @@ def _backprop_error_hint(error):
 
 
 def _matmul_backward(X, W, G):
-    return G @ W.T, X.T @ G
+    return input_gradient(G, W), weight_gradient(X, G)
 
 
 def _matmul_case(label, n, d, m, seed):
@@ -362,10 +364,6 @@ def check_sigmoid_backward(sigmoid_backward=...):
 # --- softmax with cross-entropy -----------------------------------------------------------
 
 
-def _xent_gradient(Z, Y):
-    return (_softmax(Z) - Y) / Z.shape[0]
-
-
 def _xent_case(label, n, k, seed, scale=1.0):
     rng = np.random.default_rng(seed)
     Z = np.round(scale * rng.normal(size=(n, k)), 2)
@@ -408,7 +406,7 @@ _XENT_MISTAKES = [
 @checker
 def check_softmax_cross_entropy_gradient(gradient=...):
     """Check ``gradient(Z, Y)``: dL/dZ for L = -(1/N) sum_n sum_k Y_nk log softmax(Z)_nk (rows are examples)."""
-    feedback = grade_function(gradient, _xent_gradient, _XENT_CASES,
+    feedback = grade_function(gradient, softmax_cross_entropy_gradient, _XENT_CASES,
                               title="softmax cross-entropy gradient", signature="gradient(Z, Y)",
                               mistakes=_XENT_MISTAKES, random_cases=_random_xent_case)
     if not feedback.passed and "large logits" in feedback.message and feedback.hint and "NaN" in feedback.hint:

@@ -17,6 +17,7 @@
 
 import numpy as np
 
+from dlmath.course.boltzmann_machines import cd1_weight_gradient as _cd1_weight_gradient
 from dlmath.course.boltzmann_machines import hidden_probabilities as _hidden_probabilities
 from dlmath.course.boltzmann_machines import rbm_energy as _energy
 from dlmath.functions import sigmoid as _sigmoid, softmax as _softmax
@@ -146,11 +147,6 @@ def check_hidden_probabilities(hidden_probabilities=...):
 # --- the CD-1 weight gradient -------------------------------------------------------
 
 
-def _cd1_gradient(v0, v1, W, b):
-    n = len(v0)
-    return (v0.T @ _sigmoid(v0 @ W + b) - v1.T @ _sigmoid(v1 @ W + b)) / n
-
-
 def _cd1_case(label, k, m, n, seed):
     rng = np.random.default_rng(seed)
     v0 = (rng.random((k, m)) < 0.5).astype(float)
@@ -197,7 +193,7 @@ _CD1_MISTAKES = [
 @checker
 def check_cd1_gradient(cd1_gradient=...):
     """Check ``cd1_gradient(v0, v1, W, b)``: the CD-1 estimate of d(average log-likelihood)/dW."""
-    return grade_function(cd1_gradient, _cd1_gradient, _CD1_CASES, title="CD-1 gradient",
+    return grade_function(cd1_gradient, _cd1_weight_gradient, _CD1_CASES, title="CD-1 gradient",
                           signature="cd1_gradient(v0, v1, W, b)", mistakes=_CD1_MISTAKES,
                           random_cases=_random_cd1_case)
 

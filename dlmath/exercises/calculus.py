@@ -19,15 +19,13 @@
 
 import numpy as np
 
-from dlmath.functions import sigmoid as _sigmoid
+from dlmath.course import calculus as reference, linear_algebra
+from dlmath.course.training_criterion import softmax_cross_entropy_gradient
+from dlmath.functions import sigmoid as _sigmoid, softmax as _softmax
 
 from .checking import Case, checker, grade_function
 
 # --- central difference --------------------------------------------------------
-
-
-def _central_difference(f, x, h):
-    return (f(x + h) - f(x - h)) / (2 * h)
 
 
 def _cube(x):
@@ -78,7 +76,7 @@ _CENTRAL_MISTAKES = [
 @checker
 def check_central_difference(central_difference=...):
     """Check ``central_difference(f, x, h)``: the central-difference estimate of f'(x)."""
-    return grade_function(central_difference, _central_difference, _CENTRAL_CASES,
+    return grade_function(central_difference, reference.central_difference, _CENTRAL_CASES,
                           title="central difference", signature="central_difference(f, x, h)",
                           mistakes=_CENTRAL_MISTAKES, rtol=1e-9, random_cases=_random_central_case)
 
@@ -240,15 +238,6 @@ def check_quadratic_gradient(grad_quadratic=...):
 # --- softmax with cross-entropy: d loss / d logits -------------------------------------
 
 
-def _softmax(z):
-    e = np.exp(z - np.max(z))
-    return e / e.sum()
-
-
-def _dce_dz(z, y):
-    return _softmax(z) - y
-
-
 def _naive_softmax(z):
     e = np.exp(z)
     return e / e.sum()
@@ -300,16 +289,12 @@ def check_softmax_ce_gradient(dce_dz=...):
     """Check ``dce_dz(z, y)``: the gradient of ``-sum(y * log(softmax(z)))`` with respect to the
     logits ``z`` (shape (K,)), for a label ``y`` that sums to 1: ``softmax(z) - y``, computed
     with the stable softmax ``exp(z - max(z))``."""
-    return grade_function(dce_dz, _dce_dz, _SOFTMAX_CE_CASES, title="softmax ce gradient",
+    return grade_function(dce_dz, softmax_cross_entropy_gradient, _SOFTMAX_CE_CASES, title="softmax ce gradient",
                           signature="dce_dz(z, y)", mistakes=_SOFTMAX_CE_MISTAKES,
                           random_cases=_random_softmax_ce_case, forbid_mutation=True)
 
 
 # --- the weight gradient of a layer: dL/dW = X^T G ------------------------------------
-
-
-def _weight_gradient(X, G):
-    return X.T @ G
 
 
 _WEIGHT_CASES = [
@@ -347,6 +332,6 @@ _WEIGHT_MISTAKES = [
 def check_weight_gradient(weight_gradient=...):
     """Check ``weight_gradient(X, G)``: for a layer ``Z = X @ W`` in the row convention (``X`` is
     N x d, ``W`` is d x h) and ``G = dL/dZ`` (N x h), the gradient ``dL/dW = X^T G`` (d x h)."""
-    return grade_function(weight_gradient, _weight_gradient, _WEIGHT_CASES, title="weight gradient",
+    return grade_function(weight_gradient, linear_algebra.weight_gradient, _WEIGHT_CASES, title="weight gradient",
                           signature="weight_gradient(X, G)", mistakes=_WEIGHT_MISTAKES,
                           random_cases=_random_weight_case, forbid_mutation=True)

@@ -22,14 +22,12 @@ import numbers
 
 import numpy as np
 
+from dlmath.course.linear_algebra import dense as _layer, weight_gradient as _weight_gradient
+
 from .checking import Case, checker, grade_function, is_unattempted, not_attempted
 from .feedback import CORRECT, INCORRECT, Feedback, format_value
 
 # --- a dense layer -------------------------------------------------------------
-
-
-def _layer(X, W, b):
-    return X @ W + b
 
 
 def _layer_case(label, n, d, h, seed):
@@ -268,11 +266,6 @@ def check_spectral_norm(spectral_norm=...):
 
 
 # --- the weight gradient as a sum of outer products ---------------------------------
-
-
-def _weight_gradient(X, Delta):
-    # dL/dW = sum_i x_i delta_i^T = X^T Delta, shape (d, h)
-    return X.T @ Delta
 
 
 def _gradient_case(label, n, d, h, seed):

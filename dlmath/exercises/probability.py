@@ -27,7 +27,7 @@ wrong answer, so :func:`_with_nan_hint` looks for them explicitly.
 
 import numpy as np
 
-from dlmath.course.probability import softmax_t as _softmax_t
+from dlmath.course.probability import entropy_bits as _entropy, softmax_t as _softmax_t
 
 from .checking import Case, _call, checker, grade_function
 from .mistakes import close
@@ -67,10 +67,6 @@ def _with_nan_hint(feedback, fn, cases, reference, hint):
 
 
 # --- entropy in bits ------------------------------------------------------------
-
-
-def _entropy(p):
-    return -np.sum(_xlogy(p, p, np.log2))
 
 
 _ENTROPY_CASES = [

@@ -10,8 +10,8 @@
 * ``secant_animation()``: the kernel-free version for the book page: the
   forward secant turning into the tangent as ``h`` shrinks from 1.5 to 0.01.
 
-The function and its derivative are plain NumPy, so the demo depends on
-nothing but the formulas it shows.
+The function and its derivative are plain NumPy; the two estimates are the
+course's own, from ``dlmath.course.calculus``.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from __future__ import annotations
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.ticker import LogLocator, NullFormatter
+
+from dlmath.course.calculus import central_difference, forward_difference
 
 from .figure import LiveFigure, animation, new_figure
 
@@ -39,15 +41,7 @@ def f_prime(x):
     return 3 * x**2 / 4 - 1
 
 
-def forward_difference(x, h):
-    return (f(x + h) - f(x)) / h
-
-
-def central_difference(x, h):
-    return (f(x + h) - f(x - h)) / (2 * h)
-
-
-METHODS = {"forward": forward_difference, "central": central_difference}
+METHODS = {"forward": forward_difference, "central": central_difference}  # method(f, x, h)
 
 
 def _secant_points(method, x0, h):
@@ -104,13 +98,13 @@ def secant_demo():
     def update(h, x0, method):
         exact = f_prime(x0)
         xs, ys = _secant_points(method, x0, h)
-        slope = METHODS[method](x0, h)
+        slope = METHODS[method](f, x0, h)
         tangent.set_data(*_line(x0, f(x0), exact))
         secant.set_data(*_line(xs[0], ys[0], slope))
         points.set_data(xs, ys)
         anchor.set_data([x0], [f(x0)])
         with np.errstate(all="ignore"):
-            errors = {name: np.maximum(np.abs(fn(x0, H_GRID) - exact), ERROR_FLOOR)
+            errors = {name: np.maximum(np.abs(fn(f, x0, H_GRID) - exact), ERROR_FLOOR)
                       for name, fn in METHODS.items()}
         err_forward.set_data(H_GRID, errors["forward"])
         err_central.set_data(H_GRID, errors["central"])
@@ -145,7 +139,7 @@ def secant_animation(x0=1.5, frames=20):
 
     def update(h):
         xs, ys = _secant_points("forward", x0, h)
-        slope = forward_difference(x0, h)
+        slope = forward_difference(f, x0, h)
         secant.set_data(*_line(xs[0], ys[0], slope))
         points.set_data(xs, ys)
         title.set_text(f"x0 = {x0}, h = {h:.3g}: secant slope {slope:.4f}")
