@@ -14,11 +14,14 @@
 * ``check_adam_step(adam_step)``: ``adam_step(w, grad, m, s, t, learning_rate,
   beta1, beta2, epsilon)`` returns ``(w, m, s)`` after step number ``t`` (1 for
   the first) of Adam with bias correction, the rule of ``dm.train.AdamOptimizer``.
+* ``check_nesterov_step(nesterov_step)``: ``nesterov_step(w, v, gradient,
+  learning_rate, momentum)`` returns ``(w, v)`` after one step of Nesterov
+  momentum; ``gradient`` is a function of the weights.
 """
 
 import numpy as np
 
-from dlmath.course.gradient_descent import adam_step as _adam_step
+from dlmath.course.gradient_descent import adam_step as _adam_step, nesterov_step as _nesterov_step
 from dlmath.course.gradient_descent import gradient_step as _step, momentum_step as _momentum_step
 
 from .checking import Case, Problem, checker, grade_function, grade_value
@@ -324,3 +327,70 @@ def check_adam_step(adam_step=...):
                           signature="adam_step(w, grad, m, s, t, learning_rate, beta1, beta2, epsilon)",
                           mistakes=_ADAM_MISTAKES, random_cases=_random_adam_case,
                           unpack=_triple, part_names=("the new w", "the new m", "the new s"))
+
+
+# --- one step of Nesterov momentum ---------------------------------------------------
+
+
+class _QuadraticGradient:
+    """The gradient w -> H @ w + c of the loss w @ H @ w / 2 + c @ w, for a vector w."""
+
+    def __init__(self, H, c):
+        self.H, self.c = np.asarray(H, dtype=float), np.asarray(c, dtype=float)
+
+    def __call__(self, w):
+        return self.H @ w + self.c
+
+    def __repr__(self):
+        return f"<gradient of w @ H @ w / 2 + c @ w, H = {self.H.tolist()}, c = {self.c.tolist()}>"
+
+
+_NESTEROV_CASES = [
+    Case("a 2-vector with a velocity, H = diag(1, 10)", np.array([1.0, -1.0]), np.array([0.5, 2.0]),
+         _QuadraticGradient([[1.0, 0.0], [0.0, 10.0]], [0.0, 0.0]), 0.1, 0.9),
+    Case("the first step (velocity 0): a plain gradient step", np.array([2.0, 1.0]), np.zeros(2),
+         _QuadraticGradient([[2.0, 1.0], [1.0, 3.0]], [1.0, -1.0]), 0.05, 0.9),
+    Case("one weight, momentum 0.5", np.array([3.0]), np.array([-1.0]),
+         _QuadraticGradient([[4.0]], [0.5]), 0.2, 0.5),
+]
+
+
+def _random_nesterov_case(rng):
+    n = int(rng.integers(1, 5))
+    A = _array(rng, (n, n))
+    H = np.round(A @ A.T + np.eye(n), 2)
+    lr, mu = float(rng.choice([0.01, 0.05, 0.1])), float(rng.choice([0.5, 0.9, 0.99]))
+    return Case(f"{n} weights, learning rate {lr:g}, momentum {mu:g}", _array(rng, n), _array(rng, n),
+                _QuadraticGradient(H, _array(rng, n)), lr, mu)
+
+
+_NESTEROV_MISTAKES = [
+    (lambda w, v, grad, lr, mu: _momentum_step(w, v, grad(w), lr, mu),
+     "That is plain momentum: Nesterov evaluates the gradient at the look-ahead point "
+     "w - learning_rate * momentum * v, not at w."),
+    (lambda w, v, grad, lr, mu: (w - lr * (mu * v + grad(w + lr * mu * v)), mu * v + grad(w + lr * mu * v)),
+     "The look-ahead point is w - learning_rate * momentum * v (the velocity moves w downhill), not w + ..."),
+    (lambda w, v, grad, lr, mu: (w - lr * (mu * v + grad(w - mu * v)), mu * v + grad(w - mu * v)),
+     "The look-ahead point is where the velocity will carry w: w - learning_rate * momentum * v; "
+     "the learning rate is missing."),
+    (lambda w, v, grad, lr, mu: (w - lr * v, mu * v + grad(w - lr * mu * v)),
+     "You stepped with the old velocity: update v first, then move w along the new v."),
+    (lambda w, v, grad, lr, mu: (mu * v + grad(w - lr * mu * v), w - lr * (mu * v + grad(w - lr * mu * v))),
+     "Right values, wrong order: return (new w, new v)."),
+    (lambda w, v, grad, lr, mu: _nesterov_step(w, v, grad, lr, mu)[0],
+     "Return both the new weights and the new velocity, as a tuple (w, v)."),
+]
+
+
+@checker
+def check_nesterov_step(nesterov_step=...):
+    """Check ``nesterov_step(w, v, gradient, learning_rate, momentum)``: one step of Nesterov momentum.
+
+    ``gradient`` is a function of the weights. Returns ``(w, v)`` after
+    ``v <- momentum * v + gradient(w - learning_rate * momentum * v)`` and ``w <- w - learning_rate * v``.
+    """
+    return grade_function(nesterov_step, lambda *args: np.stack(_nesterov_step(*args)), _NESTEROV_CASES,
+                          title="Nesterov step",
+                          signature="nesterov_step(w, v, gradient, learning_rate, momentum)",
+                          mistakes=_NESTEROV_MISTAKES, random_cases=_random_nesterov_case,
+                          unpack=_pair, part_names=("the new w", "the new v"))

@@ -31,6 +31,13 @@ def _adam_uphill(w, g, m, s, t, lr, b1, b2, eps):
     return w + (w - new_w), m, s
 
 
+def _nesterov(w, v, gradient, lr, mu, lookahead=None):
+    """Nesterov momentum written out; ``lookahead`` replaces lr * mu, the size of the look-ahead."""
+    shift = lr * mu if lookahead is None else lookahead
+    v_new = mu * v + gradient(w - shift * v)
+    return w - lr * v_new, v_new
+
+
 CASES = {
     "check_gradient_step": {
         "solution": lambda w, grad, learning_rate: w - learning_rate * grad,
@@ -98,6 +105,17 @@ CASES = {
             (lambda w, g, m, s, t, lr, b1, b2, eps: _adam(w, g, m, s, t, lr, b1, b2, eps)[0],
              "triple (w, m, s)"),
             (lambda w, g, m, s, t, lr, b1, b2, eps: _adam_uphill(w, g, m, s, t, lr, b1, b2, eps), "uphill"),
+        ],
+    },
+    "check_nesterov_step": {
+        "solution": _nesterov,
+        "wrong": [
+            (lambda w, v, gradient, lr, mu: _nesterov(w, v, gradient, lr, mu, lookahead=0.0), "plain momentum"),
+            (lambda w, v, gradient, lr, mu: _nesterov(w, v, gradient, lr, mu, lookahead=-lr * mu), "not w +"),
+            (lambda w, v, gradient, lr, mu: _nesterov(w, v, gradient, lr, mu, lookahead=mu),
+             "learning rate is missing"),
+            (lambda w, v, gradient, lr, mu: _nesterov(w, v, gradient, lr, mu)[::-1], "wrong order"),
+            (lambda w, v, gradient, lr, mu: _nesterov(w, v, gradient, lr, mu)[0], "as a tuple (w, v)"),
         ],
     },
 }
