@@ -7,6 +7,9 @@ the points gradient descent visits. The optimisers that train graphs
 (``GradientDescentOptimizer``, ``MomentumOptimizer``, ``AdamOptimizer``) are
 the engine's, in ``dlmath.train``, and so are the steps on arrays they take
 (``gradient_step``, ``momentum_step``), which this module re-exports.
+The steps of the chapter's later sections are written here once, on arrays:
+``nesterov_step``, ``adagrad_step``, ``rmsprop_step``, ``adam_step`` (the rule
+of ``dm.train.AdamOptimizer``) and ``adamw_step``.
 """
 
 from __future__ import annotations
@@ -18,7 +21,8 @@ import numpy as np
 from dlmath.train import gradient_step, momentum_step
 
 __all__ = ["Loss", "Bowl", "Rosenbrock", "LOSSES", "descent_path", "gradient_step",
-           "momentum_step", "MAX_STEPS", "ESCAPE"]
+           "momentum_step", "nesterov_step", "adagrad_step", "rmsprop_step", "adam_step",
+           "adamw_step", "MAX_STEPS", "ESCAPE"]
 
 
 MAX_STEPS = 100
@@ -80,3 +84,55 @@ def descent_path(loss: Loss, learning_rate: float, steps: int = MAX_STEPS) -> np
                 break
             points.append(new)
     return np.array(points)
+
+
+# --- the later optimisers, one step each, on arrays ----------------------------------
+
+
+def nesterov_step(w, v, gradient, learning_rate, momentum):
+    """One step of Nesterov momentum, returning (w, v); ``gradient`` is a function of w.
+
+    v <- momentum * v + grad L(w - learning_rate * momentum * v)   (look ahead first)
+    w <- w - learning_rate * v
+    With the look-ahead point replaced by w it is ``momentum_step``.
+    """
+    v = momentum * v + gradient(w - learning_rate * momentum * v)
+    return w - learning_rate * v, v
+
+
+def adagrad_step(w, grad, s, learning_rate, epsilon=1e-8):
+    """One step of AdaGrad, returning (w, s): s <- s + g^2;  w <- w - lr * g / (sqrt(s) + eps)."""
+    s = s + grad * grad
+    return w - learning_rate * grad / (np.sqrt(s) + epsilon), s
+
+
+def rmsprop_step(w, grad, s, learning_rate, rho=0.9, epsilon=1e-8):
+    """One step of RMSProp, returning (w, s): s <- rho s + (1 - rho) g^2;  w <- w - lr g / (sqrt(s) + eps)."""
+    s = rho * s + (1 - rho) * grad * grad
+    return w - learning_rate * grad / (np.sqrt(s) + epsilon), s
+
+
+def adam_step(w, grad, m, s, t, learning_rate=0.001, beta1=0.9, beta2=0.999, epsilon=1e-8):
+    """Step number ``t`` (1 for the first) of Adam, returning (w, m, s).
+
+    m <- beta1 m + (1 - beta1) g;      m_hat = m / (1 - beta1^t)
+    s <- beta2 s + (1 - beta2) g^2;    s_hat = s / (1 - beta2^t)
+    w <- w - learning_rate * m_hat / (sqrt(s_hat) + epsilon)
+    The rule of ``dm.train.AdamOptimizer``; epsilon is added outside the square root.
+    """
+    if t < 1:
+        raise ValueError(f"t is the number of this step, 1 for the first step; got t = {t}")
+    m = beta1 * m + (1 - beta1) * grad
+    s = beta2 * s + (1 - beta2) * grad * grad
+    m_hat = m / (1 - beta1**t)
+    s_hat = s / (1 - beta2**t)
+    return w - learning_rate * m_hat / (np.sqrt(s_hat) + epsilon), m, s
+
+
+def adamw_step(w, grad, m, s, t, learning_rate=0.001, beta1=0.9, beta2=0.999, epsilon=1e-8,
+               weight_decay=0.01):
+    """Step ``t`` of AdamW, returning (w, m, s): Adam's step plus the decoupled decay
+    ``- learning_rate * weight_decay * w`` (applied to the weights before the step, not
+    added to the gradient, so Adam's rescaling does not touch it)."""
+    new_w, m, s = adam_step(w, grad, m, s, t, learning_rate, beta1, beta2, epsilon)
+    return new_w - learning_rate * weight_decay * w, m, s

@@ -16,6 +16,28 @@ def _step_in_place(w, grad, learning_rate):
 def _step_printed(w, grad, learning_rate):
     print(w - learning_rate * grad)
 
+def _adam(w, g, m, s, t, lr, b1, b2, eps, correct=True, inside=False):
+    """Adam, written out independently of the checker; the flags make its usual slips."""
+    m = b1 * m + (1 - b1) * g
+    s = b2 * s + (1 - b2) * g**2
+    m_hat, s_hat = (m / (1 - b1**t), s / (1 - b2**t)) if correct else (m, s)
+    denominator = np.sqrt(s_hat + eps) if inside else np.sqrt(s_hat) + eps
+    return w - lr * m_hat / denominator, m, s
+
+
+def _adam_uphill(w, g, m, s, t, lr, b1, b2, eps):
+    """Adam's step added to w instead of subtracted."""
+    new_w, m, s = _adam(w, g, m, s, t, lr, b1, b2, eps)
+    return w + (w - new_w), m, s
+
+
+def _nesterov(w, v, gradient, lr, mu, lookahead=None):
+    """Nesterov momentum written out; ``lookahead`` replaces lr * mu, the size of the look-ahead."""
+    shift = lr * mu if lookahead is None else lookahead
+    v_new = mu * v + gradient(w - shift * v)
+    return w - lr * v_new, v_new
+
+
 CASES = {
     "check_gradient_step": {
         "solution": lambda w, grad, learning_rate: w - learning_rate * grad,
@@ -69,6 +91,31 @@ CASES = {
             (lambda w, v, g, lr: (w, v), "callable as momentum_step"),
             (lambda w, v, g, lr, mu: (w - lr * (mu * v + g), None), "Partly done"),
             (lambda w, v, g, lr, mu: {"w": w, "v": v}, "pair (w, v)"),
+        ],
+    },
+    "check_adam_step": {
+        "solution": _adam,
+        "wrong": [
+            (lambda w, g, m, s, t, lr, b1, b2, eps: _adam(w, g, m, s, t, lr, b1, b2, eps, correct=False),
+             "bias correction is missing"),
+            (lambda w, g, m, s, t, lr, b1, b2, eps: _adam(w, g, m, s, t + 1, lr, b1, b2, eps), "t + 1"),
+            (lambda w, g, m, s, t, lr, b1, b2, eps: _adam(w, g, m, s, t, lr, b1, b2, eps, inside=True),
+             "outside the square root"),
+            (lambda w, g, m, s, t, lr, b1, b2, eps: _adam(w, g, m, s, t, lr, b1, b1, eps), "uses beta2"),
+            (lambda w, g, m, s, t, lr, b1, b2, eps: _adam(w, g, m, s, t, lr, b1, b2, eps)[0],
+             "triple (w, m, s)"),
+            (lambda w, g, m, s, t, lr, b1, b2, eps: _adam_uphill(w, g, m, s, t, lr, b1, b2, eps), "uphill"),
+        ],
+    },
+    "check_nesterov_step": {
+        "solution": _nesterov,
+        "wrong": [
+            (lambda w, v, gradient, lr, mu: _nesterov(w, v, gradient, lr, mu, lookahead=0.0), "plain momentum"),
+            (lambda w, v, gradient, lr, mu: _nesterov(w, v, gradient, lr, mu, lookahead=-lr * mu), "not w +"),
+            (lambda w, v, gradient, lr, mu: _nesterov(w, v, gradient, lr, mu, lookahead=mu),
+             "learning rate is missing"),
+            (lambda w, v, gradient, lr, mu: _nesterov(w, v, gradient, lr, mu)[::-1], "wrong order"),
+            (lambda w, v, gradient, lr, mu: _nesterov(w, v, gradient, lr, mu)[0], "as a tuple (w, v)"),
         ],
     },
 }
