@@ -35,7 +35,7 @@ book: $(STAMP)
 # The book build runs beside the tests that do not read it (it keeps about one core busy, mostly
 # executing one chapter at a time); the tests that read the build (pages, browser, glued numbers)
 # run once it has succeeded.
-BOOK_TESTS := tests/test_book.py tests/test_browser.py tests/test_glue.py
+BOOK_TESTS := tests/test_book.py tests/test_browser.py tests/test_glue.py tests/test_learner_links.py
 test: $(STAMP)
 	@mkdir -p _build
 	@$(MAKE) --no-print-directory book > _build/book.log 2>&1 & build=$$!; \

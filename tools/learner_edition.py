@@ -45,7 +45,6 @@ from pathlib import Path
 import jupytext
 import nbformat
 import yaml
-from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -854,10 +853,8 @@ def fill_stubs(notebook, solutions: list[Solution]):
 
 def execute_notebook(notebook, cwd: Path, kernel_name: str = "python3", timeout: int = EXECUTION_TIMEOUT,
                      allow_errors: bool = False):
-    client = NotebookClient(notebook, timeout=timeout, kernel_name=kernel_name, record_timing=False,
-                            allow_errors=allow_errors, resources={"metadata": {"path": str(cwd)}})
-    client.execute()
-    return notebook
+    return lesson_pairs.run_notebook(notebook, cwd, kernel_name=kernel_name, timeout=timeout,
+                                     allow_errors=allow_errors)
 
 
 def execute(md_path, root: Path = ROOT) -> Path:

@@ -139,18 +139,37 @@ def roundoff_problems(ipynb_path: Path) -> list[str]:
     return problems
 
 
+def run_notebook(notebook, cwd: Path, kernel_name: str = "python3",
+                 timeout: int = EXECUTION_TIMEOUT, allow_errors: bool = False):
+    """Execute ``notebook`` in place, top to bottom, in a new kernel started in ``cwd``.
+
+    A kernel listens on TCP ports that jupyter_client picks free just before the kernel binds them;
+    when several kernels start at once (the tests run two workers), another process can take a
+    port in between and the kernel dies at start ("Kernel died before replying to kernel_info").
+    No cell has run then, so starting again is safe: up to three attempts.
+    """
+    for attempt in range(3):
+        client = NotebookClient(
+            notebook,
+            timeout=timeout,
+            kernel_name=kernel_name,
+            allow_errors=allow_errors,
+            record_timing=False,  # timestamps in cell metadata would change on every run
+            resources={"metadata": {"path": str(cwd)}},
+        )
+        try:
+            client.execute()
+            return notebook
+        except RuntimeError as error:
+            if "Kernel died before replying" not in str(error) or attempt == 2:
+                raise
+
+
 def execute(md_path: Path) -> Path:
     """Run a lesson's markdown top to bottom and store the result as its paired notebook."""
     md_path = Path(md_path)
     notebook = jupytext.read(md_path)
-    client = NotebookClient(
-        notebook,
-        timeout=EXECUTION_TIMEOUT,
-        kernel_name="python3",
-        record_timing=False,  # timestamps in cell metadata would change on every run
-        resources={"metadata": {"path": str(md_path.parent.resolve())}},
-    )
-    client.execute()
+    run_notebook(notebook, md_path.parent.resolve())
     # Keep re-runs diff-free: cell ids from position and source (jupytext draws random ones),
     # and no saved widget state (random model ids and PNG buffers; a live demo needs a kernel
     # anyway, and the book removes those cells' output).

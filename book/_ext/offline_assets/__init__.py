@@ -41,6 +41,7 @@ first pass, once loaded, typesets the whole page, quizzes included.
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import shutil
@@ -133,21 +134,21 @@ def subset_font_awesome(script: str, used: set[str]) -> str:
     return re.sub(r",\}", "}", FA_ICON.sub(keep, script))
 
 
-def lighten_png(path: Path, max_mean_error: float = 1.0) -> bool:
-    """Rewrite an opaque figure as a palette PNG (255 colours, median cut, no dithering) if
-    that is smaller and moves a pixel by less than ``max_mean_error`` colour levels (of 255) on
-    average: a matplotlib figure has a few hundred anti-aliasing shades, and the result is
-    about three times smaller. Returns whether the file was rewritten."""
+def lighten_png_bytes(data: bytes, max_mean_error: float = 1.0) -> bytes | None:
+    """An opaque figure as a palette PNG (255 colours, median cut, no dithering), if that is
+    smaller and moves a pixel by less than ``max_mean_error`` colour levels (of 255) on average:
+    a matplotlib figure has a few hundred anti-aliasing shades, and the result is about three
+    times smaller. Returns the new PNG, or None to keep the original."""
     import io
 
     import numpy as np
     import PIL.Image
 
-    with PIL.Image.open(path) as image:
+    with PIL.Image.open(io.BytesIO(data)) as image:
         image.load()
     if image.mode not in ("RGB", "RGBA") or (
             image.mode == "RGBA" and image.getchannel("A").getextrema()[0] < 255):
-        return False  # a transparent figure keeps its alpha channel
+        return None  # a transparent figure keeps its alpha channel
     rgb = image.convert("RGB")
     quantised = rgb.quantize(colors=255, method=PIL.Image.Quantize.MEDIANCUT,
                              dither=PIL.Image.Dither.NONE)
@@ -155,9 +156,36 @@ def lighten_png(path: Path, max_mean_error: float = 1.0) -> bool:
                    - np.asarray(rgb, dtype=int)).mean()
     buffer = io.BytesIO()
     quantised.save(buffer, format="png", optimize=True)
-    if error >= max_mean_error or buffer.tell() >= path.stat().st_size:
+    if error >= max_mean_error or buffer.tell() >= len(data):
+        return None
+    return buffer.getvalue()
+
+
+def lighten_png(path: Path, max_mean_error: float = 1.0) -> bool:
+    """Rewrite a figure file with :func:`lighten_png_bytes`; returns whether it was rewritten."""
+    lighter = lighten_png_bytes(path.read_bytes(), max_mean_error)
+    if lighter is not None:
+        path.write_bytes(lighter)
+    return lighter is not None
+
+
+def lighten_notebook(path: Path) -> bool:
+    """The figures inside a downloadable notebook (``_sources/*.ipynb``) as palette PNGs, and the
+    JSON without indentation: the same notebook, opened anywhere, at about half the size."""
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    for cell in notebook.get("cells", []):
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            png = data.get("image/png")
+            if png:
+                raw = base64.b64decode("".join(png) if isinstance(png, list) else png)
+                lighter = lighten_png_bytes(raw)
+                if lighter is not None:
+                    data["image/png"] = base64.b64encode(lighter).decode("ascii")
+    compact = json.dumps(notebook, ensure_ascii=False, separators=(",", ":"))
+    if len(compact.encode("utf-8")) >= path.stat().st_size:
         return False
-    path.write_bytes(buffer.getvalue())
+    path.write_text(compact, encoding="utf-8")
     return True
 
 
@@ -192,6 +220,8 @@ def _lighten_site(app, exception) -> None:
             path.unlink()
     for image in out.glob("_images/*.png"):
         lighten_png(image)
+    for notebook in out.glob("_sources/**/*.ipynb"):
+        lighten_notebook(notebook)
     for page in pages:
         html = page.read_text(encoding="utf-8")
         lighter = re.sub(r'<script src="([^"]*(?:%s))"></script>' % "|".join(map(re.escape, DEFERRED)),
