@@ -14,6 +14,14 @@ from dlmath.widgets import _frames
 from dlmath.widgets.figure import animation, new_figure
 
 
+@pytest.fixture(autouse=True)
+def draw_animations(monkeypatch):
+    """Draw every frame here, even when `make test` skips drawing in the notebook runs."""
+    from dlmath.widgets.figure import DRAW_ANIMATIONS
+
+    monkeypatch.delenv(DRAW_ANIMATIONS, raising=False)
+
+
 def moving_dot_frames(n=6):
     """Real matplotlib frames: a fixed curve with contours, and a dot and a title that move."""
     fig, ax = new_figure()

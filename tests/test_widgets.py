@@ -34,6 +34,14 @@ def _functions(suffix):
     return found
 
 
+@pytest.fixture(autouse=True)
+def draw_animations(monkeypatch):
+    """Draw every frame here, even when `make test` skips drawing in the notebook runs."""
+    from dlmath.widgets.figure import DRAW_ANIMATIONS
+
+    monkeypatch.delenv(DRAW_ANIMATIONS, raising=False)
+
+
 DEMOS = _functions("_demo")
 ANIMATIONS = _functions("_animation")
 
@@ -115,7 +123,31 @@ def test_animation_is_kernel_free_html(make):
     assert "<script" in html and "data:image/png;base64" in html and "anim" in html
     assert html.count("data:image/png;base64") <= 30, "keep animations to about 20 frames"
     assert len(html) < 1_500_000, "keep animations light: fewer frames, smaller figures"
-    assert make().data == html, "the same animation must give the same HTML"
+
+
+def test_the_same_animation_gives_the_same_html():
+    from dlmath.widgets.figure import animation, new_figure
+
+    def draw():
+        fig, ax = new_figure()
+        (line,) = ax.plot([0, 1], [0, 0])
+        return animation(fig, lambda k: line.set_ydata([0, k]), range(4)).data
+
+    assert draw() == draw(), "element ids come from the frames' content, not a random uuid"
+
+
+def test_animations_can_skip_drawing_but_still_step_every_frame(monkeypatch):
+    from dlmath.widgets.figure import DRAW_ANIMATIONS, animation, new_figure
+
+    monkeypatch.setenv(DRAW_ANIMATIONS, "0")
+    fig, ax = new_figure()
+    (line,) = ax.plot([0, 1], [0, 0])
+    stepped = []
+    html = animation(fig, lambda k: stepped.append(k) or line.set_ydata([0, k]), range(5)).data
+    assert stepped == [0, 1, 2, 3, 4]
+    assert "_anim_img" not in html and "5 frames, not drawn" in html
+    with pytest.raises(KeyError):  # a bug in an update step still fails the notebook run
+        animation(fig, lambda k: {}[k], range(2))
 
 
 def test_every_animation_frame_image_has_alt_text():
