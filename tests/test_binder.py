@@ -3,7 +3,8 @@ reproduces every lesson's stored outputs with NumPy and OpenBLAS computing as a 
 
 Binder (repo2docker) runs `pip install -r requirements.txt` at the repository root, in an image
 that already runs JupyterLab, and opens the lessons' .ipynb files. Here a new venv gets
-requirements.txt and nothing else; each lesson is then executed by a kernel running in that
+requirements.txt and nothing else (installed by uv when the development environment has it:
+the same pinned versions, faster; see tools/venvs.py); each lesson is then executed by a kernel running in that
 venv (the notebook client itself runs in the test environment, like Binder's server). A lesson
 that imports something only requirements-dev.txt installs, or a requirements.txt that does not
 install dlmath, fails here even though the main suite passes.
@@ -18,6 +19,7 @@ from pathlib import Path
 import pytest
 
 import other_cpu
+import venvs
 from learner_edition import learner_notebooks
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,15 +32,8 @@ KERNEL = "dlmath-binder-test"
 def binder_kernel(tmp_path_factory) -> dict:
     """A kernel whose Python is a fresh venv holding requirements.txt only; returns the env to use it."""
     base = tmp_path_factory.mktemp("binder")
-    venv = base / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    python = venv / "bin" / "python"
-    install = subprocess.run(
-        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-         "-r", "requirements.txt"],
-        cwd=ROOT, capture_output=True, text=True, timeout=900,
-    )
-    assert install.returncode == 0, install.stderr[-3000:]
+    python = venvs.create(base / "venv")
+    venvs.install(python, "-r", "requirements.txt", cwd=ROOT)
     subprocess.run([str(python), "-m", "ipykernel", "install", "--prefix", str(base / "jupyter"),
                     "--name", KERNEL], check=True, capture_output=True)
     spec = base / "jupyter" / "share" / "jupyter" / "kernels" / KERNEL / "kernel.json"

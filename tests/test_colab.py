@@ -22,13 +22,13 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 
 import learner_edition
+import venvs
 from dlmath.exercises import feedback
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -76,9 +76,10 @@ def colab_kernel(tmp_path_factory):
         if _python().exists() else {}
     if preinstalled != COLAB_PREINSTALLED:
         shutil.rmtree(VENV, ignore_errors=True)
-        _run(sys.executable, "-m", "venv", VENV)
-        _run(_python(), *PIP, "install", "--quiet",
-             *[f"{name}=={version}" for name, version in COLAB_PREINSTALLED.items()])
+        # Colab's own packages (with uv when there is one: faster; see tools/venvs.py), and pip,
+        # with which the learner then installs the course.
+        venvs.create(VENV, with_pip=True)
+        venvs.install(_python(), *[f"{name}=={version}" for name, version in COLAB_PREINSTALLED.items()])
     _run(_python(), *PIP, "uninstall", "--quiet", "--yes", "dlmath")
     before = _versions()
     assert {k: before[k] for k in COLAB_PREINSTALLED} == COLAB_PREINSTALLED
