@@ -186,7 +186,7 @@ def execute(md_path: Path) -> Path:
 # A kernel-free animation (`dlmath.widgets.*_animation()`, matplotlib's jshtml player) is 50-200
 # KB of base64 frames that nbval never compares (its cells are tagged nbval-ignore-output) and
 # that every `make lessons` would add to the repository again. The stored notebook keeps a
-# one-line placeholder; the book gets the real player back when `prime_book_cache` redraws it
+# one-line placeholder; the book gets the real player back when `tools/book_cache.py` redraws it
 # in-process (the cell is one call `name()` of a function imported from dlmath.widgets).
 
 ANIMATION_MARKER = "_anim_img"  # the id prefix of the jshtml player's <img>
@@ -253,56 +253,11 @@ def restore_animations(notebook) -> bool:
     return True
 
 
-def prime_book_cache(md_paths, cache_path: Path) -> int:
-    """Let the book build reuse the stored notebooks instead of executing the lessons again.
-
-    Jupyter Book (myst-nb, execution mode "cache") looks a page up in a jupyter-cache by a hash of
-    its code cells and kernel. A lesson's stored notebook has exactly the code cells of its .md
-    (`sync_problems`) and is one fresh run (`freshness_problems`), so it is a valid cache entry for
-    the .md. Only such pairs are added; an edited lesson whose notebook is stale does not match the
-    hash and the build executes it. Returns the number of notebooks added.
-    """
-    from jupyter_cache import get_cache
-    from jupyter_cache.base import CacheBundleIn
-
-    cache = get_cache(str(cache_path))
-    added = 0
-    for md_path in map(Path, md_paths):
-        ipynb_path = twin(md_path)
-        if not ipynb_path.exists() or sync_problems(md_path) or freshness_problems(ipynb_path):
-            continue
-        notebook = nbformat.read(ipynb_path, as_version=4)
-        try:
-            record = cache.match_cache_notebook(notebook)
-            if (record.data or {}).get("animations") == animation_encoding():
-                continue  # already there, with animations drawn by the current encoder
-        except KeyError:
-            pass
-        if not restore_animations(notebook):
-            continue  # an animation that cannot be redrawn here: the build executes the lesson
-        cache.cache_notebook_bundle(
-            CacheBundleIn(notebook, str(md_path.resolve()),
-                          data={"animations": animation_encoding()}),
-            check_validity=True, overwrite=True,
-        )
-        # Sphinx re-reads a page only when its source is newer than its last read: a replaced
-        # cache entry (new stored outputs, redrawn animations) must reach the page too.
-        os.utime(md_path)
-        added += 1
-    return added
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("lessons", nargs="+", type=Path, help="lesson .md files")
     parser.add_argument("--execute", action="store_true", help="re-execute into the .ipynb twins")
-    parser.add_argument("--prime-cache", type=Path, metavar="CACHE",
-                        help="add in-sync, fresh notebooks to the book's jupyter-cache and stop")
     args = parser.parse_args(argv)
-    if args.prime_cache:
-        added = prime_book_cache(args.lessons, args.prime_cache)
-        print(f"{added} stored lesson notebooks added to {args.prime_cache}")
-        return 0
     problems = []
     for md_path in args.lessons:
         if args.execute:
