@@ -17,9 +17,17 @@ help:
 	@echo "make check-other-cpu  compare every lesson's outputs as another CPU computes them"
 	@echo "make benchmarks  rerun the speed benchmarks (not part of the tests)"
 
+# pip brings uv (pinned in requirements-dev.txt), and uv installs the rest: the same pinned
+# versions as pip would, linked from its cache instead of unpacked and compiled one by one.
+UV := $(shell grep '^uv==' requirements-dev.txt)
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check "$(UV)"
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements-dev.txt
+	@# jsonschema's optional IRI checker (pulled in by jupyter-events) compiles a grammar whenever
+	@# nbformat is imported: 2.5 s of CPU in each of the twenty-odd processes of `make test` that
+	@# read a notebook. Nothing here validates IRIs; without it jsonschema skips that format.
+	$(BIN)/uv pip uninstall --quiet --python $(BIN)/python rfc3987-syntax
 	touch $@
 
 # Lessons whose stored notebook is in sync and fresh are not executed a second time by the build.
@@ -27,22 +35,30 @@ book: $(STAMP)
 	@# Sphinx's saved environment breaks on a changed table of contents: start afresh then.
 	@if [ -e _build/.doctrees/environment.pickle ] && [ -n "$$(find _toc.yml _config.yml -newer _build/.doctrees/environment.pickle)" ]; then \
 		rm -rf _build/.doctrees _build/html; fi
-	$(BIN)/python tools/lesson_pairs.py --prime-cache _build/.jupyter_cache lessons/[0-9]*.md
+	@# Stored lessons (animations redrawn) and executed chapters go into the cache on every core.
+	$(BIN)/python tools/book_cache.py _build/.jupyter_cache lessons/[0-9]*.md book/*.md
 	$(JB) build . $(JBFLAGS)
 	@echo "The book is in _build/html: open $(CURDIR)/_build/html/index.html"
 
 # Two workers; each test file stays on one worker (nbval runs a notebook's cells in order).
-# The book build runs beside the tests that do not read it (it keeps about one core busy, mostly
-# executing one chapter at a time); the tests that read the build (pages, browser, glued numbers)
-# run once it has succeeded.
+# Two streams run at once. The book build and then the tests that read it (pages, browser, glued
+# numbers) are the longest chain, so they run at normal priority; every other test runs beside
+# them at a lower priority (nice) and fills the cores whenever the chain leaves one idle.
+# The notebook runs (nbval, the Binder and Colab tests) ignore the animations' output, so they
+# step each animation without drawing its frames (DLMATH_DRAW_ANIMATIONS=0, see
+# dlmath/widgets/figure.py); tests/test_widgets.py draws every animation, the build draws them
+# for the pages. The learner editions are compared in the Binder test's run (on the emulated CPU)
+# and run with the solutions filled in by the Colab test; the full lessons are compared on both CPUs.
 BOOK_TESTS := tests/test_book.py tests/test_browser.py tests/test_glue.py tests/test_learner_links.py
+PYTEST := env DLMATH_DRAW_ANIMATIONS=0 $(BIN)/python -m pytest -n 2 --dist loadfile
 test: $(STAMP)
-	@mkdir -p _build
-	@$(MAKE) --no-print-directory book > _build/book.log 2>&1 & build=$$!; \
-	$(BIN)/python -m pytest -n 2 --dist loadfile $(addprefix --ignore=,$(BOOK_TESTS)); tests=$$?; \
-	wait $$build; book=$$?; cat _build/book.log; \
-	if [ $$book -ne 0 ]; then echo "make book failed (see above): the built pages are not tested"; exit 1; fi; \
-	$(BIN)/python -m pytest -n 2 --dist loadfile $(BOOK_TESTS); pages=$$?; \
+	@mkdir -p _build; rm -f _build/book-tests.log
+	@( $(MAKE) --no-print-directory book > _build/book.log 2>&1 || exit 3; \
+	   $(PYTEST) $(BOOK_TESTS) > _build/book-tests.log 2>&1 ) & chain=$$!; \
+	nice -n 10 $(PYTEST) $(addprefix --ignore=,$(BOOK_TESTS) lessons/learner); tests=$$?; \
+	wait $$chain; pages=$$?; \
+	cat _build/book.log; if [ -e _build/book-tests.log ]; then cat _build/book-tests.log; fi; \
+	if [ $$pages -eq 3 ]; then echo "make book failed (see above): the built pages are not tested"; fi; \
 	if [ $$tests -ne 0 ]; then echo "some tests failed (see the first pytest run above)"; fi; \
 	exit $$(( tests || pages ))
 
