@@ -14,7 +14,8 @@ chapter, the lesson, ``dlmath.widgets.frameworks`` and
   ``linear_per_example_gradients``, their closed form for a linear model.
 * Tape pitfalls: ``Tensor.version`` and ``InPlaceError`` (an array saved for
   backward changed in place), ``saved_bytes`` (the activations a tape keeps
-  alive, per record), ``checkpoint`` (recompute a segment in backward).
+  alive, per record), ``checkpoint`` (recompute a segment in backward),
+  ``memory_timeline`` (bytes held through forward and backward).
 * ``function(f)``: tracing define-by-run code into a dlmath graph, as
   ``tf.function``, ``torch.compile`` and ``jax.jit`` do; ``Traced`` values raise
   ``TracingError`` on Python control flow on values and data-dependent shapes.
@@ -86,15 +87,16 @@ class Tensor:
         return f"Tensor(shape {self.value.shape}{', ' + self.name if self.name else ''})"
 
 
-def _record(value, inputs, vjp, label, saved=()):
+def _record(value, inputs, vjp, label, saved=(), computes=True):
     """Make the output Tensor and append ``(output, inputs, vjp)`` to the tape being recorded.
 
     ``saved`` lists what ``vjp`` reads in the backward pass: Tensors (``OUTPUT``
     for the result itself), whose versions are checked before ``vjp`` runs,
     and plain arrays (internal values such as softmax probabilities).
+    ``computes=False`` for a record that wraps operations counted already.
     """
     global OPERATIONS_RUN
-    OPERATIONS_RUN += 1
+    OPERATIONS_RUN += computes
     out = Tensor(value, name=label)
     saved = tuple(out if s is OUTPUT else s for s in saved)
     out.saved = tuple(s.value if isinstance(s, Tensor) else s for s in saved)
@@ -264,18 +266,41 @@ def checkpoint(f, *inputs, on_recompute=None):
     """
     with recording(None):
         value = f(*inputs).value
+    record = {}
 
     def vjp(g):
         copies = [Tensor(x.value) for x in inputs]
         local = []
         with recording(local):
             out = f(*copies)
+        record["output"].recomputed = sum(b for _, b in saved_bytes(local))
         if on_recompute is not None:
             on_recompute(local)
         grads = tape_gradients(local, out, seed=g)
         return tuple(grads.get(c, np.zeros_like(c.value)) for c in copies)
 
-    return _record(value, tuple(inputs), vjp, "checkpoint", saved=tuple(inputs))
+    record["output"] = _record(value, tuple(inputs), vjp, "checkpoint", saved=tuple(inputs),
+                                computes=False)
+    return record["output"]
+
+
+def memory_timeline(records):
+    """Bytes held for backward after each forward record, then after each backward step.
+
+    ``records`` is a copy of the tape (taken before backward clears it). The
+    backward pass frees a record's saved arrays once its vjp has run, as
+    PyTorch does; a checkpointed record holds its recomputed segment
+    (``.recomputed`` bytes, measured during backward) while its vjp runs.
+    """
+    sizes = [b for _, b in saved_bytes(records)]
+    held = [int(v) for v in np.cumsum([0] + sizes)]
+    total = held[-1]
+    for (out, _, _), size in zip(reversed(records), reversed(sizes)):
+        if getattr(out, "recomputed", 0):
+            held.append(total + out.recomputed)
+        total -= size
+        held.append(total)
+    return held
 
 
 # --- tracing a define-by-run function into a graph (tf.function, torch.compile, jax.jit) ---
