@@ -184,3 +184,23 @@ def test_traced_graph_gives_dlmath_gradients():
 def test_tracing_explains_what_breaks_a_graph(body, message):
     with pytest.raises(fw.TracingError, match=message):
         fw.function(body)(np.ones(3))
+
+
+@pytest.mark.parametrize("segment", [None, 1, 2, 3, 6])
+def test_measured_peak_is_checkpoint_peak_activations(segment):
+    rng = np.random.default_rng(5)
+    X, y = rng.normal(size=(8, 5)), rng.integers(0, 5, size=8)
+    weights = [fw.Tensor(rng.normal(size=(5, 5)) / 2) for _ in range(6)]
+    loss = _deep(X, y, weights, segment)
+    records = list(fw.TAPE)
+    fw.gradients(loss, weights)
+    activation = 8 * 5 * 8
+    peak = max(fw.memory_timeline(records))
+    loss_arrays = 2 * 8 * 5 * 8                 # softmax probabilities and one-hot labels
+    expected = fw.checkpoint_peak_activations(6, segment) * activation
+    assert expected <= peak <= expected + loss_arrays
+
+
+def test_checkpoint_peak_activations_refuses_uneven_segments():
+    with pytest.raises(ValueError, match="do not divide"):
+        fw.checkpoint_peak_activations(10, 4)

@@ -303,6 +303,21 @@ def memory_timeline(records):
     return held
 
 
+def checkpoint_peak_activations(depth, segment):
+    """Peak activations held in backward for ``depth`` tanh layers in segments of ``segment`` layers.
+
+    Counted as ``saved_bytes`` counts (the input X and the weights not at all,
+    the loss's small arrays left out): ``depth / segment - 1`` checkpoints
+    (the first segment's input is X) and one recomputed segment of
+    ``segment`` activations; without checkpointing (``segment`` None) ``depth``.
+    """
+    if segment is None:
+        return depth
+    if depth % segment:
+        raise ValueError(f"segments of {segment} layers do not divide {depth} layers")
+    return depth // segment - 1 + segment
+
+
 # --- tracing a define-by-run function into a graph (tf.function, torch.compile, jax.jit) ---
 
 

@@ -13,14 +13,18 @@
   ``per_example_gradients(X, y, w, b)`` returns the ``(N, d)`` array whose row
   ``i`` is the gradient with respect to ``w`` of example ``i``'s own loss
   ``l_i = (X[i] @ w + b - y[i]) ** 2 / 2``: what ``vmap(grad(l))`` gives.
+* ``check_checkpoint_peak(value)``: for 36 tanh layers, the smallest peak
+  number of activations held with checkpointing, over the segment lengths
+  that divide 36 (counted as ``fw.saved_bytes`` counts), an exact whole number.
 """
 
 import numpy as np
 
+from dlmath.course.frameworks import checkpoint_peak_activations as _peak
 from dlmath.course.frameworks import linear_per_example_gradients as _per_example
 from dlmath.course.frameworks import tape_gradients as _backward
 
-from .checking import Case, checker, grade_function, is_unattempted, not_attempted, returns_nothing, run_learner, timeout_feedback
+from .checking import Case, checker, grade_function, grade_value, is_unattempted, not_attempted, returns_nothing, run_learner, timeout_feedback
 from .feedback import CORRECT, INCORRECT, Feedback, clean_text, format_value
 
 # --- backward over a tape ---------------------------------------------------------
@@ -341,3 +345,25 @@ def check_per_example_gradients(per_example_gradients=...):
                           title="per-example gradients", signature="per_example_gradients(X, y, w, b)",
                           mistakes=_PER_EXAMPLE_MISTAKES, random_cases=_random_per_example_case,
                           forbid_mutation=True)
+
+
+# --- the best checkpointing of 36 layers ---------------------------------------------
+
+CHECKPOINT_DEPTH = 36
+
+
+@checker
+def check_checkpoint_peak(value=...):
+    """Check the smallest peak (in activations) of 36 checkpointed tanh layers, over k dividing 36."""
+    divisors = [k for k in range(1, CHECKPOINT_DEPTH + 1) if CHECKPOINT_DEPTH % k == 0]
+    best = min(_peak(CHECKPOINT_DEPTH, k) for k in divisors)
+    return grade_value(value, best, title="checkpoint peak", integer=True, mistakes=[
+        (best + 1, "Close: the first segment's checkpoint is the input X, which exists anyway and "
+                   "is not counted, so there are D/k - 1 checkpoints to hold, not D/k."),
+        (CHECKPOINT_DEPTH, "That is the peak without checkpointing (or with segments of 1 or 36 "
+                           "layers). Try a segment length near the square root of 36."),
+        (6, "6 is the best segment length k, not the peak: add the checkpoints held (D/k - 1) to "
+            "the k activations of the recomputed segment."),
+        (2 * 6, "2 sqrt(D) is the approximate formula; count exactly: D/k - 1 checkpoints plus one "
+                "recomputed segment of k activations."),
+    ])

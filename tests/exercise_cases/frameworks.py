@@ -150,3 +150,18 @@ CASES["check_per_example_gradients"] = {
         (lambda X, y, w: X, "callable as per_example_gradients(X, y, w, b)"),
     ],
 }
+
+
+# --- checkpointing 36 layers: by brute force over the segment lengths --------------------
+# k = 6: 36/6 = 6 segments, the first starting at X (not held): 5 checkpoints + 6 recomputed.
+CASES["check_checkpoint_peak"] = {
+    "solution": 11,
+    "also_correct": [11.0, [11]],
+    "wrong": [
+        (12, "D/k - 1 checkpoints"),
+        (36, "without checkpointing"),
+        (6, "best segment length"),
+        (10.5, "whole number"),
+        (13, "not the expected value"),
+    ],
+}
