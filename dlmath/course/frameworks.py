@@ -1,4 +1,5 @@
-"""A tape-based (define-by-run) autodiff in forty lines, and one network trained three ways.
+"""A tape-based (define-by-run) autodiff in forty lines, what frameworks build on a tape,
+and one network trained three ways.
 
 The reference maths of the chapter *From dlmath to real frameworks* (used by the
 chapter, the lesson, ``dlmath.widgets.frameworks`` and
