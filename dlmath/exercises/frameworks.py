@@ -9,13 +9,23 @@
 * ``check_name_mapping(mapping)``: a dict from dlmath names to the numbers of
   their PyTorch counterparts in ``PYTORCH_OPTIONS`` (or the six numbers as a
   list, in the order of ``DLMATH_NAMES``).
+* ``check_per_example_gradients(per_example_gradients)``:
+  ``per_example_gradients(X, y, w, b)`` returns the ``(N, d)`` array whose row
+  ``i`` is the gradient with respect to ``w`` of example ``i``'s own loss
+  ``l_i = (X[i] @ w + b - y[i]) ** 2 / 2``: what ``vmap(grad(l))`` gives.
+* ``check_checkpoint_peak(value)``: for 36 tanh layers, the smallest peak
+  number of activations held with checkpointing, over the segment lengths
+  that divide 36 (counted as ``fw.saved_bytes`` counts), an exact whole number.
 """
 
 import numpy as np
 
+from dlmath.course.frameworks import checkpoint_peak_activations as _peak
+from dlmath.course.frameworks import linear_per_example_gradients as _per_example
 from dlmath.course.frameworks import tape_gradients as _backward
 
-from .checking import checker, is_unattempted, not_attempted, returns_nothing, run_learner, timeout_feedback
+from .checking import (Case, checker, grade_function, grade_value, is_unattempted, not_attempted, returns_nothing,
+                       run_learner, timeout_feedback)
 from .feedback import CORRECT, INCORRECT, Feedback, clean_text, format_value
 
 # --- backward over a tape ---------------------------------------------------------
@@ -272,3 +282,92 @@ def check_name_mapping(mapping=...):
                                                    "and which PyTorch line does the same job?")
     return Feedback(INCORRECT, title, f"{len(wrong)} of the 6 names are not matched right; the first is {name!r}.",
                     details=[("received", f"{name!r}: {clean_text(repr(given), 40)}")], hint=hint)
+
+
+# --- per-example gradients (vmap of grad) ------------------------------------------
+
+
+def _residuals(X, y, w, b):
+    return X @ w + b - y
+
+
+_PER_EXAMPLE_CASES = [
+    Case("3 examples, 2 features", np.array([[1.0, 2.0], [0.5, -1.0], [-2.0, 0.0]]),
+         np.array([1.0, 0.0, 2.0]), np.array([0.5, -0.25]), 0.1, batch_size=3),
+    Case("a single example: its gradient is also the batch gradient", np.array([[2.0, -1.0, 0.5]]),
+         np.array([3.0]), np.array([1.0, 1.0, -2.0]), 0.0, batch_size=1),
+    Case("4 examples, the second fitted exactly (its row must be 0)",
+         np.array([[1.0, 0.0], [1.0, 1.0], [0.0, 2.0], [-1.0, 1.0]]), np.array([0.0, 1.5, 1.0, -0.5]),
+         np.array([1.0, 0.5]), 0.0, batch_size=4),
+    Case("3 examples, 3 features (as many features as examples)",
+         np.array([[1.0, 2.0, 0.0], [0.0, 1.0, -1.0], [2.0, 0.0, 1.0]]), np.array([1.0, -1.0, 0.5]),
+         np.array([0.5, -0.5, 1.0]), -0.2, batch_size=3),
+]
+
+
+def _random_per_example_case(rng):
+    n, d = int(rng.integers(1, 9)), int(rng.integers(1, 6))
+    X = np.round(rng.normal(size=(n, d)), 2)
+    return Case(f"{n} examples, {d} features", X, np.round(rng.normal(size=n), 2),
+                np.round(rng.normal(size=d), 2), float(np.round(rng.normal(), 2)), batch_size=n)
+
+
+_PER_EXAMPLE_MISTAKES = [
+    (lambda X, y, w, b: X.T @ _residuals(X, y, w, b) / len(y),
+     "That is the gradient of the mean loss over the whole batch (one vector, the mean of the rows "
+     "asked for). Keep one row per example: row i is r_i * X[i], with r = X @ w + b - y."),
+    (lambda X, y, w, b: X.T @ _residuals(X, y, w, b),
+     "You summed the examples' gradients into one vector. Keep one row per example: row i is "
+     "r_i * X[i], with r = X @ w + b - y."),
+    (lambda X, y, w, b: _per_example(X, y, w, b) / len(y),
+     "Each row is the gradient of one example's own loss l_i, with no 1/N: the 1/N belongs to the "
+     "mean over the batch, which per-example gradients do not take."),
+    (lambda X, y, w, b: -_per_example(X, y, w, b),
+     "Sign: the residual is the prediction minus the target, r = X @ w + b - y."),
+    (lambda X, y, w, b: (X @ w - y)[:, None] * X,
+     "The bias b is part of each prediction: r = X @ w + b - y."),
+    (lambda X, y, w, b: 2 * _per_example(X, y, w, b),
+     "The loss l_i = r_i**2 / 2 has a factor 1/2, which cancels the 2 from differentiating the "
+     "square: the gradient is r_i * X[i]."),
+    (lambda X, y, w, b: _per_example(X, y, w, b).T,
+     "One row per example: the result has shape (N, d), like X, not (d, N)."),
+    (lambda X, y, w, b: _residuals(X, y, w, b) * X,
+     "r * X multiplies column j of X by r[j] (broadcasting lines r up with the columns). Scale "
+     "row i by r[i] instead: r[:, None] * X."),
+    (lambda X, y, w, b: _residuals(X, y, w, b)[:, None] * w,
+     "d l_i / d w is r_i times the input x_i (the derivative of x_i . w), not times w."),
+]
+
+
+@checker
+def check_per_example_gradients(per_example_gradients=...):
+    """Check ``per_example_gradients(X, y, w, b)``: row i is d l_i / d w.
+
+    ``l_i = (X[i] @ w + b - y[i]) ** 2 / 2``; the result has the shape (N, d) of ``X``.
+    """
+    return grade_function(per_example_gradients, _per_example, _PER_EXAMPLE_CASES,
+                          title="per-example gradients", signature="per_example_gradients(X, y, w, b)",
+                          mistakes=_PER_EXAMPLE_MISTAKES, random_cases=_random_per_example_case,
+                          forbid_mutation=True)
+
+
+# --- the best checkpointing of 36 layers ---------------------------------------------
+
+CHECKPOINT_DEPTH = 36
+
+
+@checker
+def check_checkpoint_peak(value=...):
+    """Check the smallest peak (in activations) of 36 checkpointed tanh layers, over k dividing 36."""
+    divisors = [k for k in range(1, CHECKPOINT_DEPTH + 1) if CHECKPOINT_DEPTH % k == 0]
+    best = min(_peak(CHECKPOINT_DEPTH, k) for k in divisors)
+    return grade_value(value, best, title="checkpoint peak", integer=True, mistakes=[
+        (best + 1, "Close: the first segment's checkpoint is the input X, which exists anyway and "
+                   "is not counted, so there are D/k - 1 checkpoints to hold, not D/k."),
+        (CHECKPOINT_DEPTH, "That is the peak without checkpointing (or with segments of 1 or 36 "
+                           "layers). Try a segment length near the square root of 36."),
+        (6, "6 is the best segment length k, not the peak: add the checkpoints held (D/k - 1) to "
+            "the k activations of the recomputed segment."),
+        (2 * 6, "2 sqrt(D) is the approximate formula; count exactly: D/k - 1 checkpoints plus one "
+                "recomputed segment of k activations."),
+    ])

@@ -107,3 +107,61 @@ def backward_seeded_with_an_array(tape, loss):
 
 CASES["check_tape_backward"]["also_correct"] = [backward_seeded_with_an_array]
 CASES["check_name_mapping"]["wrong"] += [(changed(0, "3"), "without quotes")]
+
+
+# --- per-example gradients, written out independently of the checker ----------------
+
+
+def per_example(X, y, w, b):
+    """Row i: d/dw of (x_i . w + b - y_i)^2 / 2, one example at a time."""
+    import numpy as np
+    rows = []
+    for x_i, y_i in zip(X, y):
+        residual = x_i @ w + b - y_i
+        rows.append(residual * x_i)
+    return np.array(rows).reshape(X.shape)
+
+
+def per_example_einsum(X, y, w, b):
+    """Right, batched: the residuals scale the rows."""
+    import numpy as np
+    return np.einsum("n,nd->nd", X @ w + b - y, X)
+
+
+def per_example_in_place(X, y, w, b):
+    X *= (X @ w + b - y)[:, None]      # changes the caller's X
+    return X
+
+
+CASES["check_per_example_gradients"] = {
+    "solution": per_example,
+    "also_correct": [per_example_einsum],
+    "wrong": [
+        (lambda X, y, w, b: X.T @ (X @ w + b - y) / len(y), "mean loss over the whole batch"),
+        (lambda X, y, w, b: X.T @ (X @ w + b - y), "summed"),
+        (lambda X, y, w, b: per_example(X, y, w, b) / len(y), "no 1/N"),
+        (lambda X, y, w, b: -per_example(X, y, w, b), "prediction minus the target"),
+        (lambda X, y, w, b: per_example(X, y, w, 0.0), "bias b"),
+        (lambda X, y, w, b: 2 * per_example(X, y, w, b), "factor 1/2"),
+        (lambda X, y, w, b: per_example(X, y, w, b).T, "shape (N, d)"),
+        (lambda X, y, w, b: (X @ w + b - y) * X, "r[:, None] * X"),
+        (lambda X, y, w, b: (X @ w + b - y)[:, None] * w, "times the input"),
+        (per_example_in_place, "in place"),
+        (lambda X, y, w: X, "callable as per_example_gradients(X, y, w, b)"),
+    ],
+}
+
+
+# --- checkpointing 36 layers: by brute force over the segment lengths --------------------
+# k = 6: 36/6 = 6 segments, the first starting at X (not held): 5 checkpoints + 6 recomputed.
+CASES["check_checkpoint_peak"] = {
+    "solution": 11,
+    "also_correct": [11.0, [11]],
+    "wrong": [
+        (12, "D/k - 1 checkpoints"),
+        (36, "without checkpointing"),
+        (6, "best segment length"),
+        (10.5, "whole number"),
+        (13, "not the expected value"),
+    ],
+}
