@@ -40,7 +40,7 @@ def test_initial_visible_biases_reject_bad_data_with_a_clear_error(bad, words):
 def test_exact_gradients_match_central_differences_of_the_log_likelihood():
     W, a, b = small_rbm()
     params = [W, a, b]
-    grads = bm.exact_gradients(DATA, W, a, b)
+    grads = bm.exact_log_likelihood_gradients(DATA, W, a, b)
     h = 1e-6
     for param, grad in zip(params, grads):
         numeric = np.zeros_like(param)

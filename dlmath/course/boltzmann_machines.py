@@ -18,7 +18,7 @@ shared by the chapter, the lesson, ``dlmath.widgets.boltzmann_machines`` and
 * Training when Z is out of reach: ``reconstruction_error``, ``initial_visible_biases``
   (Hinton's log(p / (1 - p))), ``gibbs_step`` and ``pcd_gradients`` (persistent CD,
   Tieleman 2008; ``train_rbm(method="pcd")``), ``expected_cd1_gradients`` and
-  ``exact_gradients`` (by enumeration, to compare CD with the true gradient), and
+  ``exact_log_likelihood_gradients`` (by enumeration, to compare CD with the true gradient), and
   ``ais_log_partition`` (annealed importance sampling, Salakhutdinov and Murray 2008).
 """
 
@@ -339,7 +339,7 @@ def expected_cd1_gradients(data, W, a, b):
             data.mean(axis=0) - q @ V, ph_data.mean(axis=0) - q @ ph_V)
 
 
-def exact_gradients(data, W, a, b):
+def exact_log_likelihood_gradients(data, W, a, b):
     """The exact gradient (dW, da, db) of the average log-likelihood: data term minus model
     term, the model term summed over all 2**m visible states (small RBMs only)."""
     V = all_states(W.shape[0])
