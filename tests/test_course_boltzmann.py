@@ -123,3 +123,9 @@ def test_train_rbm_defaults_are_unchanged_and_pcd_and_monitoring_run():
 def test_train_rbm_rejects_unknown_options(option, words):
     with pytest.raises(ValueError, match=words):
         bm.train_rbm(bm.bars_and_stripes(3), epochs=1, **option)
+
+
+def test_ais_names_a_base_of_the_wrong_shape():
+    W, a, b = small_rbm()
+    with pytest.raises(ValueError, match="base visible biases"):
+        bm.ais_log_partition(W, a, b, np.zeros(3))

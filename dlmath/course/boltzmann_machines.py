@@ -365,6 +365,9 @@ def ais_log_partition(W, a, b, a_base, n_chains=100, n_temperatures=1000, seed=0
     rng = np.random.default_rng(seed)
     n = W.shape[1]
     a_base = np.asarray(a_base, dtype=float)
+    if a_base.shape != np.shape(a) or W.shape != (len(a), len(b)):
+        raise ValueError(f"AIS needs W of shape (m, n) = ({len(a)}, {len(b)}) and base visible biases "
+                         f"of shape ({len(a)},), not W {W.shape} and a_base {a_base.shape}")
     betas = np.linspace(0.0, 1.0, n_temperatures + 1)
 
     def free(v, beta):
