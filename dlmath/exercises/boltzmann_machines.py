@@ -13,12 +13,22 @@
   (both (k, m)), using hidden probabilities for the statistics.
 * ``check_conditional_probability(value)``: for the three-unit Boltzmann
   machine of the lesson, ``p(s_1 = 1 | s_2 = 1, s_3 = 1)``.
+* ``check_initial_visible_biases(initial_visible_biases)``:
+  ``initial_visible_biases(data)`` returns Hinton's starting visible biases
+  ``log(p_i / (1 - p_i))``, p_i the on-rate of unit i in the rows of data.
+* ``check_advance_particles(advance_particles)``:
+  ``advance_particles(fantasy, W, a, b, u_hidden, u_visible)`` moves the
+  fantasy particles of persistent CD by one block Gibbs step, driven by the
+  given uniform numbers.
 """
 
 import numpy as np
 
+from dlmath.course.boltzmann_machines import bars_and_stripes as _bars_and_stripes
 from dlmath.course.boltzmann_machines import cd1_weight_gradient as _cd1_weight_gradient
+from dlmath.course.boltzmann_machines import gibbs_step_from_uniforms as _gibbs_step_from_uniforms
 from dlmath.course.boltzmann_machines import hidden_probabilities as _hidden_probabilities
+from dlmath.course.boltzmann_machines import initial_visible_biases as _initial_visible_biases
 from dlmath.course.boltzmann_machines import rbm_energy as _energy
 from dlmath.functions import sigmoid as _sigmoid, softmax as _softmax
 
@@ -225,3 +235,142 @@ def check_conditional_probability(value=...):
             "sigmoid of it."),
         (_sigmoid(LESSON_W[0, 1] + LESSON_BIAS[0]), "Unit 3 is on too: add its weight W_13 to the input."),
     ], digits=3)
+
+
+# --- Hinton's initial visible biases -------------------------------------------------
+
+
+def _rates_case(label, k, m, seed, grey=False):
+    """k rows of m units, every unit on in some rows and off in others (finite log-odds)."""
+    rng = np.random.default_rng(seed)
+    while True:
+        data = rng.random((k, m)) if grey else (rng.random((k, m)) < rng.uniform(0.1, 0.9, size=m)).astype(float)
+        rates = data.mean(axis=0)
+        if np.all((rates > 0) & (rates < 1)):
+            return Case(label, data)
+
+
+_BIAS_CASES = [
+    _rates_case("6 rows of 4 binary units", 6, 4, 0),
+    Case("bars and stripes (14 patterns of 9 pixels): every pixel is on in half of them",
+         _bars_and_stripes(3)),
+    Case("one unit on in 1 of 4 rows: log(1/3)", np.array([[1.0], [0.0], [0.0], [0.0]])),
+    _rates_case("10 rows of 3 grey levels between 0 and 1 (their means are the on-rates)", 10, 3, 1,
+                grey=True),
+]
+
+
+def _random_bias_case(rng):
+    k, m = int(rng.integers(2, 12)), int(rng.integers(1, 8))
+    return _rates_case(f"{k} rows of {m} units", k, m, int(rng.integers(2**31)))
+
+
+def _logit_rates(data):
+    return np.log(data.mean(axis=0) / (1 - data.mean(axis=0)))
+
+
+_BIAS_MISTAKES = [
+    (lambda data: data.mean(axis=0),
+     "You returned the on-rates p_i themselves: the bias is their log-odds log(p / (1 - p)), so "
+     "that sigmoid(a_i) = p_i."),
+    (lambda data: data.mean(axis=0) / (1 - data.mean(axis=0)),
+     "That is the odds p / (1 - p): take its logarithm."),
+    (lambda data: np.log(data.mean(axis=0)),
+     "log(p) alone is not enough: the bias is log(p / (1 - p)), the inverse of the sigmoid."),
+    (lambda data: -_logit_rates(data),
+     "The sign is flipped: log((1 - p) / p) gives sigmoid(a) = 1 - p. A unit that is on more often "
+     "than not needs a positive bias."),
+    (lambda data: np.log(data.mean(axis=1) / (1 - data.mean(axis=1))),
+     "You averaged each row (axis=1): the on-rate of unit i averages column i over the examples, "
+     "data.mean(axis=0)."),
+    (lambda data: np.full(data.shape[1], np.log(data.mean() / (1 - data.mean()))),
+     "One rate for all units: each unit i has its own on-rate, the mean of column i (axis=0)."),
+    (lambda data: np.log(data.sum(axis=0) / (1 - data.sum(axis=0))),
+     "p_i is a fraction of the rows (the mean of the column), not a count."),
+    (lambda data: np.log(data.mean(axis=0)) / np.log(1 - data.mean(axis=0)),
+     "log(p / (1 - p)) is log(p) MINUS log(1 - p), not their ratio."),
+]
+
+
+@checker
+def check_initial_visible_biases(initial_visible_biases=...):
+    """Check ``initial_visible_biases(data)``: a_i = log(p_i / (1 - p_i)), p_i the mean of column i."""
+    return grade_function(initial_visible_biases, _initial_visible_biases, _BIAS_CASES,
+                          title="initial visible biases", signature="initial_visible_biases(data)",
+                          mistakes=_BIAS_MISTAKES, random_cases=_random_bias_case, forbid_mutation=True)
+
+
+# --- one step of the fantasy particles (persistent CD) --------------------------------
+
+
+def _particles_case(label, k, m, n, seed):
+    rng = np.random.default_rng(seed)
+    fantasy = (rng.random((k, m)) < 0.5).astype(float)
+    W = np.round(rng.normal(scale=1.5, size=(m, n)), 2)
+    a = np.round(rng.normal(size=m), 2)
+    b = np.round(rng.normal(size=n), 2)
+    return Case(label, fantasy, W, a, b, rng.random((k, n)), rng.random((k, m)))
+
+
+_PARTICLE_CASES = [
+    _particles_case("5 particles, 4 visible and 3 hidden units", 5, 4, 3, 11),
+    _particles_case("8 particles, 9 visible and 12 hidden units (the lesson's RBM's shape)", 8, 9, 12, 12),
+    _particles_case("1 particle, 3 visible and 5 hidden units", 1, 3, 5, 13),
+]
+
+
+def _random_particles_case(rng):
+    k, m, n = (int(v) for v in rng.integers(1, 8, size=3))
+    return _particles_case(f"{k} particle(s), {m} visible and {n} hidden units", k, m, n,
+                           int(rng.integers(2**31)))
+
+
+def _step_variant(*, above=False, above_h=False, above_v=False, mean_field_h=False, mean_field_v=False, no_a=False, no_b=False,
+                  transpose_back=False):
+    """A Gibbs step with one of the usual slips, for the hints."""
+    def step(fantasy, W, a, b, u_hidden, u_visible):
+        ph = _sigmoid(fantasy @ W + (0 if no_b else b))
+        h = ph if mean_field_h else ((u_hidden > ph) if above or above_h else (u_hidden < ph)).astype(float)
+        pv = _sigmoid((h @ W if transpose_back else h @ W.T) + (0 if no_a else a))
+        if mean_field_v:
+            return pv
+        return ((u_visible > pv) if above or above_v else (u_visible < pv)).astype(float)
+    return step
+
+
+_PARTICLE_MISTAKES = [
+    (_step_variant(above=True),
+     "A unit is on when its uniform number falls BELOW its probability (u < p happens with "
+     "probability p); u > p switches it on with probability 1 - p."),
+    (_step_variant(above_h=True),
+     "In the hidden layer, a unit is on when its uniform number falls BELOW its probability: "
+     "h = (u_hidden < p(h = 1 | v))."),
+    (_step_variant(above_v=True),
+     "In the visible layer, a unit is on when its uniform number falls BELOW its probability: "
+     "v' = (u_visible < p(v = 1 | h))."),
+    (_step_variant(mean_field_v=True),
+     "You returned the probabilities p(v = 1 | h): the particles are states of the chain, so sample "
+     "them, (u_visible < p).astype(float)."),
+    (_step_variant(mean_field_h=True),
+     "The hidden layer must be sampled too, h = (u_hidden < p(h = 1 | v)); feeding its probabilities "
+     "to the visible layer is a mean-field step, not a Gibbs step."),
+    (_step_variant(transpose_back=True),
+     "W has shape (m, n): from the hidden layer back to the visible one multiply by W.T, h @ W.T + a."),
+    (_step_variant(no_a=True), "The visible bias a is missing: p(v = 1 | h) = sigmoid(h @ W.T + a)."),
+    (_step_variant(no_b=True), "The hidden bias b is missing: p(h = 1 | v) = sigmoid(v @ W + b)."),
+    (lambda fantasy, W, a, b, u_hidden, u_visible: (u_hidden < _sigmoid(fantasy @ W + b)).astype(float),
+     "You returned the hidden states: go on to the visible layer, v' = (u_visible < sigmoid(h @ W.T + a))."),
+    (lambda fantasy, W, a, b, u_hidden, u_visible: fantasy,
+     "The particles did not move: one block Gibbs step samples h given the particles, then new "
+     "visible states given h."),
+]
+
+
+@checker
+def check_advance_particles(advance_particles=...):
+    """Check ``advance_particles(fantasy, W, a, b, u_hidden, u_visible)``: one block Gibbs step
+    h = [u_hidden < sigmoid(fantasy W + b)], v' = [u_visible < sigmoid(h W^T + a)]."""
+    return grade_function(advance_particles, _gibbs_step_from_uniforms, _PARTICLE_CASES,
+                          title="fantasy particles", forbid_mutation=True,
+                          signature="advance_particles(fantasy, W, a, b, u_hidden, u_visible)",
+                          mistakes=_PARTICLE_MISTAKES, random_cases=_random_particles_case)
