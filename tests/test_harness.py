@@ -6,6 +6,7 @@ Each test makes a throw-away lesson, breaks it in one specific way, and checks t
 
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -48,13 +49,14 @@ LESSON = textwrap.dedent(
 )
 
 
-def run_nbval(notebook: Path) -> subprocess.CompletedProcess:
-    """Run nbval exactly as `make test` does, on one notebook, outside this repo's config."""
+def run_nbval(*notebooks: Path) -> subprocess.CompletedProcess:
+    """Run nbval exactly as `make test` does, on notebooks of one folder, outside this repo's config."""
+    folder = notebooks[0].parent
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-c", os.devnull,
-         "--rootdir", str(notebook.parent), "--nbval", "--nbval-current-env",
-         "--nbval-sanitize-with", str(ROOT / "tests" / "nbval_sanitize.cfg"), str(notebook)],
-        capture_output=True, text=True, cwd=notebook.parent, timeout=300,
+        [sys.executable, "-m", "pytest", "-q", "-rf", "-p", "no:cacheprovider", "-c", os.devnull,
+         "--rootdir", str(folder), "--nbval", "--nbval-current-env",
+         "--nbval-sanitize-with", str(ROOT / "tests" / "nbval_sanitize.cfg"), *map(str, notebooks)],
+        capture_output=True, text=True, cwd=folder, timeout=300,
     )
 
 
@@ -73,35 +75,52 @@ def copy_pair(lesson: Path, tmp_path: Path) -> Path:
     return tmp_path / lesson.name
 
 
+@pytest.fixture(scope="module")
+def nbval_on_three_notebooks(lesson, tmp_path_factory) -> dict[str, str]:
+    """One nbval run, as `make test` runs it, over the good lesson and two broken copies of it.
+
+    Returns each notebook's report: "" if all its cells passed, else its failure sections.
+    (One run for the three, because starting pytest with nbval costs more than the cells.)
+    """
+    folder = tmp_path_factory.mktemp("three")
+    good = folder / "good.ipynb"
+    good.write_bytes(lesson_pairs.twin(lesson).read_bytes())
+
+    broken = nbformat.read(good, as_version=4)
+    broken.cells[1].source = "raise ValueError('deliberately broken')"
+    nbformat.write(broken, folder / "broken.ipynb")
+
+    changed = nbformat.read(good, as_version=4)
+    stream = changed.cells[1].outputs[0]
+    stream["text"] = stream["text"].replace("0.", "9.", 1)
+    nbformat.write(changed, folder / "changed.ipynb")
+
+    result = run_nbval(*(folder / f"{name}.ipynb" for name in ("good", "broken", "changed")))
+    sections = re.split(r"\n_{3,} (\S+?)::\S.*? _{3,}\n", result.stdout)
+    reports = {name: "" for name in ("good", "broken", "changed")}
+    for header, body in zip(sections[1::2], sections[2::2]):
+        reports[Path(header).stem] += body
+    failed = {Path(line.split()[1].split("::")[0]).stem
+              for line in result.stdout.splitlines() if line.startswith("FAILED ")}
+    assert failed == {name for name, body in reports.items() if body}, result.stdout
+    return reports
+
+
 @pytest.mark.slow
-def test_a_good_lesson_passes_every_check(lesson):
+def test_a_good_lesson_passes_every_check(lesson, nbval_on_three_notebooks):
     assert lesson_pairs.sync_problems(lesson) == []
     assert lesson_pairs.freshness_problems(lesson_pairs.twin(lesson)) == []
-    result = run_nbval(lesson_pairs.twin(lesson))
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert nbval_on_three_notebooks["good"] == ""
 
 
 @pytest.mark.slow
-def test_a_broken_cell_fails_nbval(lesson, tmp_path):
-    md = copy_pair(lesson, tmp_path)
-    notebook = nbformat.read(lesson_pairs.twin(md), as_version=4)
-    notebook.cells[1].source = "raise ValueError('deliberately broken')"
-    nbformat.write(notebook, lesson_pairs.twin(md))
-    result = run_nbval(lesson_pairs.twin(md))
-    assert result.returncode != 0
-    assert "deliberately broken" in result.stdout
+def test_a_broken_cell_fails_nbval(nbval_on_three_notebooks):
+    assert "deliberately broken" in nbval_on_three_notebooks["broken"]
 
 
 @pytest.mark.slow
-def test_a_changed_stored_output_fails_nbval(lesson, tmp_path):
-    md = copy_pair(lesson, tmp_path)
-    notebook = nbformat.read(lesson_pairs.twin(md), as_version=4)
-    stream = notebook.cells[1].outputs[0]
-    stream["text"] = stream["text"].replace("0.", "9.", 1)
-    nbformat.write(notebook, lesson_pairs.twin(md))
-    result = run_nbval(lesson_pairs.twin(md))
-    assert result.returncode != 0
-    assert "mismatch" in result.stdout.lower()
+def test_a_changed_stored_output_fails_nbval(nbval_on_three_notebooks):
+    assert "mismatch" in nbval_on_three_notebooks["changed"].lower()
 
 
 def test_an_out_of_sync_pair_is_reported(lesson, tmp_path):
