@@ -305,14 +305,14 @@ def augment_shifts(X, size=6):
 
 
 def logistic_regression(X, y, steps=300, learning_rate=0.5):
-    """Weights and bias of logistic regression by full-batch gradient descent from zero
-    (mean cross-entropy); returns a function giving the probability of class 1."""
+    """Weights ``w`` and bias ``b`` of logistic regression, P(y = 1 | x) = sigmoid(x^T w + b), after
+    ``steps`` of full-batch gradient descent from zero on the mean cross-entropy."""
     w, b = np.zeros(X.shape[1]), 0.0
     for _ in range(steps):
         error = sigmoid(X @ w + b) - y              # d loss / d z for each example
         w -= learning_rate * X.T @ error / len(y)
         b -= learning_rate * error.mean()
-    return lambda X_new: sigmoid(X_new @ w + b)
+    return w, b
 
 
 # --- early stopping as implicit L2 -------------------------------------------------------
