@@ -129,6 +129,12 @@ def stratified_folds_sklearn_style(y, k, seed):
     return [list(np.where(fold_of == fold)[0]) for fold in range(k)]
 
 
+def course_stratified_folds(y, k, seed):
+    """The chapter's reference implementation must pass the lesson's checker too."""
+    from dlmath.course.in_practice import stratified_folds as reference
+    return reference(y, k, seed)
+
+
 def plain_folds(y, k, seed):
     return list(np.array_split(np.random.default_rng(seed).permutation(len(y)), k))
 
@@ -261,7 +267,7 @@ CASES = {
     },
     "check_stratified_folds": {
         "solution": stratified_folds,
-        "also_correct": [stratified_folds_sklearn_style],
+        "also_correct": [stratified_folds_sklearn_style, course_stratified_folds],
         "wrong": [
             (plain_folds, "Stratify"),
             (folds_restart_each_class, "Continue dealing where the previous class stopped"),
