@@ -351,6 +351,8 @@ def _random_folds_args(rng):
 
 def _as_folds(result, k):
     """The folds as a list of integer arrays, or (None, problem text)."""
+    if isinstance(result, np.ndarray) and (result.ndim == 2 or (result.ndim == 1 and result.dtype == object)):
+        result = list(result)             # folds of equal size stacked as rows, or an object array of folds
     if not isinstance(result, (tuple, list)) or (len(result) and np.ndim(result[0]) == 0):
         return None, (f"your function returned {clean_text(repr(result), 80)}; it should return a list "
                       f"of k = {k} index arrays, one per fold")
@@ -444,7 +446,7 @@ def check_stratified_folds(stratified_folds=...):
     same = lambda a, b: all(np.array_equal(np.sort(f), np.sort(g)) for f, g in zip(a, b))
     y, k, seed = _FOLDS_CASES[5]
     again, _ = _call(stratified_folds, y.copy(), k, seed)
-    again, _ = _as_folds(again, k) if again not in (None, Ellipsis) else (None, None)
+    again, _ = _as_folds(again, k) if again is not None and again is not Ellipsis else (None, None)
     if again is None or not same(again, found[5]):
         return Feedback(INCORRECT, _FOLDS_TITLE, "Two calls with the same seed gave different folds.",
                         hint="Make the folds reproducible: draw from rng = np.random.default_rng(seed), "
@@ -456,7 +458,7 @@ def check_stratified_folds(stratified_folds=...):
                              "data often arrive sorted (by date, by patient), and unshuffled folds then "
                              "differ from one another.")
     other, _ = _call(stratified_folds, y.copy(), k, seed + 1)
-    other, _ = _as_folds(other, k) if other not in (None, Ellipsis) else (None, None)
+    other, _ = _as_folds(other, k) if other is not None and other is not Ellipsis else (None, None)
     if other is not None and same(other, found[5]):
         return Feedback(INCORRECT, _FOLDS_TITLE, "Different seeds gave the same folds.",
                         hint="Use the seed argument: rng = np.random.default_rng(seed).")

@@ -135,6 +135,13 @@ def course_stratified_folds(y, k, seed):
     return reference(y, k, seed)
 
 
+def folds_as_object_array(y, k, seed):
+    folds = stratified_folds(y, k, seed)
+    out = np.empty(k, dtype=object)
+    out[:] = folds
+    return out
+
+
 def plain_folds(y, k, seed):
     return list(np.array_split(np.random.default_rng(seed).permutation(len(y)), k))
 
@@ -267,7 +274,7 @@ CASES = {
     },
     "check_stratified_folds": {
         "solution": stratified_folds,
-        "also_correct": [stratified_folds_sklearn_style, course_stratified_folds],
+        "also_correct": [stratified_folds_sklearn_style, course_stratified_folds, folds_as_object_array],
         "wrong": [
             (plain_folds, "Stratify"),
             (folds_restart_each_class, "Continue dealing where the previous class stopped"),
