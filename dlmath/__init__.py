@@ -29,6 +29,7 @@ from .graph import (Constant, Graph, Node, Operation, Placeholder, Update,
 from .ops import (add, divide, exp, log, log_softmax, matmul, multiply,
                   negative, reduce_mean, reduce_sum, relu, sigmoid, softmax,
                   square, subtract, tanh, transpose)
+from .ops import batch_norm
 from .losses import mse, sigmoid_cross_entropy, softmax_cross_entropy
 from .autodiff import (gradient_override, register_gradient, reset_gradient,
                        unbroadcast)

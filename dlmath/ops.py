@@ -428,3 +428,69 @@ def transpose(x, axes=None, name=None):
 
 OPERATORS.update(add=add, subtract=subtract, multiply=multiply, divide=divide,
                  matmul=matmul, negative=negative, square=square, transpose=transpose)
+
+
+# ---------------------------------------------------------------- batch normalisation
+
+class BatchNorm(Operation):
+    """Batch normalisation (training mode): Y = gamma * Xhat + beta over the batch axis 0.
+
+    Forward, per feature (every index of ``x.shape[1:]``), over the N examples:
+    mu = mean(X), sigma^2 = mean((X - mu)^2) (the biased variance),
+    sigma = sqrt(sigma^2 + eps), Xhat = (X - mu) / sigma, Y = gamma * Xhat + beta.
+    ``gamma`` and ``beta`` have the shape of one example, ``x.shape[1:]``.
+
+    Backward, with dY = d loss / d Y (mu and sigma depend on every example, so
+    each dX_i collects three paths: through Xhat_i, through sigma, through mu):
+
+        dX     = (gamma / sigma) / N * (N dY - sum_n dY - Xhat * sum_n (dY * Xhat))
+        dgamma = sum_n dY * Xhat,        dbeta = sum_n dY
+
+    (sums over the batch axis). Only the statistics of the batch are used: the
+    running averages a framework keeps for inference are not part of this op.
+    """
+
+    label = "batch_norm"
+
+    def __init__(self, x, gamma, beta, eps=1e-5, name=None):
+        if isinstance(eps, (bool, str)) or not np.isscalar(eps) or not eps >= 0:
+            raise NumericError(f"batch_norm: eps must be a number >= 0 (it keeps sigma away from "
+                               f"0 for a constant feature), got {eps!r}")
+        self.eps = float(eps)
+        super().__init__(x, gamma, beta, name=name)
+
+    def _normalise(self, x):
+        """(Xhat, sigma) of the batch ``x``: the statistics both rules need."""
+        mu = x.mean(axis=0)
+        sigma = np.sqrt(((x - mu) ** 2).mean(axis=0) + self.eps)
+        return (x - mu) / sigma, sigma
+
+    def forward(self, x, gamma, beta):
+        x = np.asarray(x, dtype=np.float64)
+        if x.ndim < 1 or x.shape[0] < 2:
+            raise ShapeError(
+                f"{self.name} (batch_norm): the input has shape {np.shape(x)}, but batch "
+                "normalisation needs a batch of at least 2 examples along axis 0 (with one "
+                "example every feature normalises to 0 and the gradient vanishes)")
+        for what, value in (("gamma", gamma), ("beta", beta)):
+            if np.shape(value) != x.shape[1:]:
+                raise ShapeError(
+                    f"{self.name} (batch_norm): {what} has shape {np.shape(value)}, but it must "
+                    f"have the shape of one example, x.shape[1:] = {x.shape[1:]} (one {what} "
+                    f"per feature); for x of shape {x.shape} use e.g. np.ones({x.shape[1:]})")
+        x_hat, _ = self._normalise(x)
+        return gamma * x_hat + beta                      # Y = gamma Xhat + beta
+
+    def backward(self, grad, inputs, output):
+        x, gamma, _ = inputs
+        x_hat, sigma = self._normalise(np.asarray(x, dtype=np.float64))
+        n = x.shape[0]
+        sum_grad = grad.sum(axis=0)                      # dbeta = sum_n dY
+        sum_grad_x_hat = (grad * x_hat).sum(axis=0)      # dgamma = sum_n dY Xhat
+        dx = (gamma / sigma) / n * (n * grad - sum_grad - x_hat * sum_grad_x_hat)
+        return dx, sum_grad_x_hat, sum_grad
+
+
+def batch_norm(x, gamma, beta, eps=1e-5, name=None):
+    """(x - mean) / sqrt(var + eps) * gamma + beta, statistics over the batch axis 0."""
+    return BatchNorm(x, gamma, beta, eps=eps, name=name)

@@ -12,11 +12,21 @@
   parameters early stopping keeps: training stops as soon as the validation
   loss has not improved (strictly) for ``patience`` epochs in a row, and the
   best epoch seen until then is returned.
+* ``check_stratified_folds(stratified_folds)``: ``stratified_folds(y, k, seed)``
+  returns k disjoint folds covering every example, with floor or ceil of
+  n_c / k examples of each class c in every fold, fold sizes within one of
+  each other, shuffled reproducibly from the seed (a property check: any
+  such folds pass, not only ``dlmath.course.in_practice.stratified_folds``).
+* ``check_batch_norm_backward(batch_norm_backward)``:
+  ``batch_norm_backward(dY, X, gamma, eps)`` returns ``(dX, dgamma, dbeta)``,
+  compared with the gradients of ``dm.batch_norm``.
 """
 
 import numpy as np
 
-from .checking import (RANDOM_CASES, TIME_LIMIT, Case, checker, grade_function, is_unattempted, not_attempted,
+import dlmath as dm
+
+from .checking import (RANDOM_CASES, TIME_LIMIT, Case, Problem, checker, grade_function, is_unattempted, not_attempted,
                        partial_answer, random_generator, returns_nothing, run_learner,
                        timeout_feedback)
 from .feedback import CORRECT, INCORRECT, Feedback, clean_text, format_value
@@ -308,3 +318,248 @@ def check_early_stopping_epoch(early_stopping_epoch=...):
                           title="early stopping epoch",
                           signature="early_stopping_epoch(val_losses, patience)",
                           mistakes=_STOP_MISTAKES, random_cases=_random_stop_case, exact=True)
+
+
+# --- stratified k-fold indices ----------------------------------------------------------
+
+_FOLDS_TITLE = "stratified folds"
+_FOLDS_SIGNATURE = "stratified_folds(y, k, seed)"
+
+
+def _labels(counts, seed):
+    """Labels with ``counts[c]`` examples of class c, in a seeded random order."""
+    y = np.repeat(np.arange(len(counts)), counts)
+    return np.random.default_rng(seed).permutation(y)
+
+
+_FOLDS_CASES = [
+    (np.array([0, 0, 0, 0, 0, 0, 1, 1, 1, 1]), 2, 0),
+    (np.repeat([0, 1], [18, 6]), 3, 1),                       # sorted by class, imbalanced
+    (_labels([5, 5, 5], 2), 4, 2),                             # three classes, remainders everywhere
+    (_labels([27, 3], 3), 5, 3),                               # a rare class: fewer members than folds
+    (np.array([2, 7, 2, 7, 7, 2, 7, 7]), 2, 4),                # labels that are not 0, 1, ...
+    (_labels([40, 20], 5), 10, 5),
+]
+
+
+def _random_folds_args(rng):
+    """2 or 3 classes of 1 to 30 examples each, k from 2 to min(n, 8)."""
+    counts = rng.integers(1, 31, size=int(rng.integers(2, 4)))
+    k = int(rng.integers(2, min(counts.sum(), 8) + 1))
+    return (_labels(counts, int(rng.integers(1000))), k, int(rng.integers(1000)))
+
+
+def _as_folds(result, k):
+    """The folds as a list of integer arrays, or (None, problem text)."""
+    if isinstance(result, np.ndarray) and (result.ndim == 2 or (result.ndim == 1 and result.dtype == object)):
+        result = list(result)             # folds of equal size stacked as rows, or an object array of folds
+    if not isinstance(result, (tuple, list)) or (len(result) and np.ndim(result[0]) == 0):
+        return None, (f"your function returned {clean_text(repr(result), 80)}; it should return a list "
+                      f"of k = {k} index arrays, one per fold")
+    if len(result) != k:
+        return None, (f"your function returned {len(result)} folds; it should return k = {k}, one "
+                      "index array per fold")
+    folds = []
+    for number, fold in enumerate(result):
+        array = np.asarray(fold)
+        if array.ndim != 1 or (array.size and array.dtype.kind not in "iu"):
+            return None, (f"fold {number} is {format_value(fold)}, not a 1-D array of integer indices "
+                          "(positions into y, not the labels themselves)")
+        folds.append(array.astype(np.int64))
+    return folds, None
+
+
+def _folds_problem(folds, y, k):
+    """(message, hint) for the first property the folds break, or None."""
+    n = len(y)
+    everything = np.concatenate(folds)
+    if everything.size and (everything.min() < 0 or everything.max() >= n):
+        return ("some indices are outside range(len(y))",
+                "Return positions 0, 1, ..., len(y) - 1 of the examples, e.g. from np.flatnonzero(y == c).")
+    if len(np.unique(everything)) != len(everything):
+        return ("an example is in two folds (or twice in one)",
+                "Each example must be validated exactly once: deal every shuffled index to one fold only.")
+    if len(everything) != n:
+        return (f"the folds hold {len(everything)} of the {n} examples",
+                "Every example must land in exactly one fold: deal out all of them.")
+    for label in np.unique(y):
+        n_c = int((y == label).sum())
+        counts = [int((y[fold] == label).sum()) for fold in folds]
+        if min(counts) < n_c // k or max(counts) > -(-n_c // k):
+            return (f"class {label} has {n_c} examples, but the folds hold {counts} of them; each fold "
+                    f"should hold {n_c // k} or {-(-n_c // k)}",
+                    "Stratify: split the indices of each class separately (np.flatnonzero(y == c)), "
+                    "shuffle them, and deal them out to the folds in turn (fold 0, 1, ..., k - 1, 0, ...).")
+    sizes = [len(fold) for fold in folds]
+    if max(sizes) - min(sizes) > 1:
+        return (f"the folds have sizes {sizes}, which differ by more than one",
+                "Every class's leftover examples went to the first folds. Continue dealing where the "
+                "previous class stopped: concatenate the shuffled indices of all classes into one list "
+                "and deal that list out, order[fold::k].")
+    return None
+
+
+def _unshuffled(y, k):
+    """The stratified folds dealt from the classes in their original order (a typical slip)."""
+    order = np.concatenate([np.flatnonzero(y == label) for label in np.unique(y)])
+    return [np.sort(order[fold::k]) for fold in range(k)]
+
+
+@checker
+def check_stratified_folds(stratified_folds=...):
+    """Check ``stratified_folds(y, k, seed)``: k disjoint folds covering every example once, each class
+    spread as evenly as possible (floor or ceil of n_c / k per fold), fold sizes within one, shuffled
+    with ``default_rng(seed)`` and reproducible."""
+    if is_unattempted(stratified_folds):
+        return not_attempted(_FOLDS_TITLE)
+    if not callable(stratified_folds):
+        return Feedback(INCORRECT, _FOLDS_TITLE,
+                        f"This check expects a function, but received {format_value(stratified_folds)}.",
+                        hint=f"Pass the function itself, without calling it: {_FOLDS_SIGNATURE}.")
+    rng = random_generator(_FOLDS_TITLE)
+    cases = _FOLDS_CASES + [_random_folds_args(rng) for _ in range(RANDOM_CASES)]
+    found = []
+    for number, (y, k, seed) in enumerate(cases, start=1):
+        where = f"Case {number} of {len(cases)} (y = {format_value(y)}, k = {k}, seed = {seed})"
+        result, error = _call(stratified_folds, y.copy(), k, seed)
+        if result is Ellipsis or (result is None and error is None):
+            return not_attempted(_FOLDS_TITLE)
+        if isinstance(error, _Printed):
+            return returns_nothing(_FOLDS_TITLE, str(error))
+        if isinstance(error, TimeoutError):
+            return timeout_feedback(_FOLDS_TITLE, where)
+        if error is not None:
+            hint = None
+            if isinstance(error, TypeError) and "argument" in str(error):
+                hint = f"Your function should be callable as {_FOLDS_SIGNATURE}."
+            return Feedback(INCORRECT, _FOLDS_TITLE,
+                            f"{where}: your function raised {type(error).__name__}: {clean_text(error)}",
+                            hint=hint)
+        folds, problem = _as_folds(result, k)
+        if folds is None:
+            return Feedback(INCORRECT, _FOLDS_TITLE, f"{where}: {problem}.")
+        found_problem = _folds_problem(folds, y, k)
+        if found_problem:
+            message, hint = found_problem
+            return Feedback(INCORRECT, _FOLDS_TITLE, f"{where}: {message}.", hint=hint)
+        found.append([np.sort(fold) for fold in folds])
+    same = lambda a, b: all(np.array_equal(np.sort(f), np.sort(g)) for f, g in zip(a, b))
+    y, k, seed = _FOLDS_CASES[5]
+    again, _ = _call(stratified_folds, y.copy(), k, seed)
+    again, _ = _as_folds(again, k) if again is not None and again is not Ellipsis else (None, None)
+    if again is None or not same(again, found[5]):
+        return Feedback(INCORRECT, _FOLDS_TITLE, "Two calls with the same seed gave different folds.",
+                        hint="Make the folds reproducible: draw from rng = np.random.default_rng(seed), "
+                             "not from np.random's global generator.")
+    if same(found[5], _unshuffled(y, k)):
+        return Feedback(INCORRECT, _FOLDS_TITLE,
+                        "The folds are dealt from each class in its original order: nothing was shuffled.",
+                        hint="Shuffle the indices of each class (rng.permutation) before dealing them out: "
+                             "data often arrive sorted (by date, by patient), and unshuffled folds then "
+                             "differ from one another.")
+    other, _ = _call(stratified_folds, y.copy(), k, seed + 1)
+    other, _ = _as_folds(other, k) if other is not None and other is not Ellipsis else (None, None)
+    if other is not None and same(other, found[5]):
+        return Feedback(INCORRECT, _FOLDS_TITLE, "Different seeds gave the same folds.",
+                        hint="Use the seed argument: rng = np.random.default_rng(seed).")
+    return Feedback(CORRECT, _FOLDS_TITLE,
+                    f"All {len(cases)} cases give disjoint folds that cover every example once, keep "
+                    "every class's share in every fold, have sizes within one of each other, and are "
+                    "shuffled reproducibly. Well done!")
+
+
+# --- the backward pass of batch normalisation -----------------------------------------------
+
+
+def _batch_norm_gradients(dY, X, gamma, eps):
+    """(dX, dgamma, dbeta) of loss = sum(dY * batch_norm(X, gamma, beta)), from dlmath's op, flattened."""
+    graph = dm.Graph()
+    with graph.as_default():
+        X_in = dm.placeholder(name="X")
+        gamma_in, beta_in = dm.placeholder(name="gamma"), dm.placeholder(name="beta")
+        loss = dm.reduce_sum(dm.batch_norm(X_in, gamma_in, beta_in, eps=eps) * dY)
+        grads = dm.gradients(loss, [X_in, gamma_in, beta_in],
+                             {X_in: X, gamma_in: gamma, beta_in: np.zeros_like(gamma)})
+    return np.concatenate([np.ravel(g) for g in grads])
+
+
+def _bn_case(label, n, d, eps, seed, offset=0.0):
+    rng = np.random.default_rng(seed)
+    X = np.round(offset + 2 * rng.standard_normal((n, d)), 2)
+    return Case(label, np.round(rng.standard_normal((n, d)), 2), X,
+                np.round(rng.uniform(0.5, 2.0, d) * rng.choice([-1, 1], d), 2), eps)
+
+
+_BN_CASES = [
+    _bn_case("a batch of 4 examples with 3 features, eps 1e-5", 4, 3, 1e-5, 0),
+    _bn_case("a batch of 2 examples with 1 feature, eps 0.1", 2, 1, 0.1, 1),
+    _bn_case("8 examples, 2 features far from 0 (mean about 5), eps 0.5", 8, 2, 0.5, 2, offset=5.0),
+    _bn_case("6 examples, 4 features, eps 1e-5", 6, 4, 1e-5, 3),
+]
+
+
+def _random_bn_case(rng):
+    n, d = int(rng.integers(2, 9)), int(rng.integers(1, 5))
+    eps = float(rng.choice([1e-5, 1e-3, 0.1, 1.0]))
+    return _bn_case(f"{n} examples, {d} feature(s), eps {eps:g}", n, d, eps, int(rng.integers(2**31)),
+                    offset=float(rng.choice([0.0, 3.0])))
+
+
+def _bn_parts(result):
+    """The triple (dX, dgamma, dbeta) as one flat array, or a Problem."""
+    if isinstance(result, (tuple, list)) and len(result) == 3:
+        try:
+            return np.concatenate([np.ravel(np.asarray(part, dtype=float)) for part in result])
+        except (TypeError, ValueError):
+            return Problem("the three parts of your result are not arrays of numbers.",
+                           "Return the three gradients: return dX, dgamma, dbeta.")
+    return Problem(f"your function returned {format_value(result)}; it should return the triple "
+                   "(dX, dgamma, dbeta).",
+                   "Return the gradients for X, gamma and beta as a tuple: return dX, dgamma, dbeta.")
+
+
+def _bn_variant(*, mean_path=True, variance_path=True, ddof=0, eps_used=True, swap=False, no_gamma=False):
+    """The batch-norm backward with one of the usual slips, for the hints."""
+    def backward(dY, X, gamma, eps):
+        n = len(X)
+        centred = X - X.mean(axis=0)
+        sigma = np.sqrt(centred.var(axis=0) * n / (n - ddof) + (eps if eps_used else 0.0))
+        x_hat = centred / sigma
+        inner = n * dY - (dY.sum(axis=0) if mean_path else 0) \
+            - (x_hat * (dY * x_hat).sum(axis=0) if variance_path else 0)
+        dX = (1.0 if no_gamma else gamma) / sigma / n * inner
+        dgamma, dbeta = (dY * x_hat).sum(axis=0), dY.sum(axis=0)
+        return (dX, dbeta, dgamma) if swap else (dX, dgamma, dbeta)
+    return backward
+
+
+_BN_MISTAKES = [
+    (_bn_variant(mean_path=False, variance_path=False),
+     "You treated the mean and sigma as constants: dX = gamma / sigma * dY is only the direct path. "
+     "Every X_i also moves the mean and the variance, which every output depends on: subtract the "
+     "batch mean of dY and Xhat times the batch mean of dY * Xhat."),
+    (_bn_variant(mean_path=False),
+     "The path through the mean is missing: subtract sum(dY) over the batch (inside the bracket "
+     "N dY - sum dY - Xhat sum(dY Xhat))."),
+    (_bn_variant(variance_path=False),
+     "The path through the variance is missing: subtract Xhat * sum(dY * Xhat) over the batch."),
+    (_bn_variant(ddof=1),
+     "Batch normalisation divides by N in the variance (X.var(axis=0), the biased estimate), not by N - 1."),
+    (_bn_variant(eps_used=False),
+     "sigma includes eps: sigma = sqrt(var + eps), in the backward pass as in the forward."),
+    (_bn_variant(swap=True),
+     "dgamma and dbeta are swapped: dbeta = sum(dY) (beta is added), dgamma = sum(dY * Xhat)."),
+    (_bn_variant(no_gamma=True),
+     "gamma scales Xhat, so it also scales dX: multiply by gamma / sigma."),
+]
+
+
+@checker
+def check_batch_norm_backward(batch_norm_backward=...):
+    """Check ``batch_norm_backward(dY, X, gamma, eps)`` -> ``(dX, dgamma, dbeta)`` against the
+    gradients of ``dm.batch_norm`` (training mode, statistics over axis 0)."""
+    return grade_function(batch_norm_backward, _batch_norm_gradients, _BN_CASES,
+                          title="batch norm backward",
+                          signature="batch_norm_backward(dY, X, gamma, eps)",
+                          mistakes=_BN_MISTAKES, random_cases=_random_bn_case, rtol=1e-6, atol=1e-9,
+                          unpack=_bn_parts, part_names=("dX", "dgamma", "dbeta"))

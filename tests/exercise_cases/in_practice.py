@@ -108,6 +108,132 @@ def ties(val_losses, patience):
     return best_epoch
 
 
+def stratified_folds(y, k, seed):
+    rng = np.random.default_rng(seed)
+    order = []
+    for label in np.unique(y):
+        order.extend(rng.permutation(np.where(y == label)[0]))
+    order = np.array(order)
+    return [order[fold::k] for fold in range(k)]
+
+
+def stratified_folds_sklearn_style(y, k, seed):
+    """Another right answer: deal class by class, each fold assigned by position, folds as lists."""
+    rng = np.random.default_rng(seed)
+    fold_of = np.empty(len(y), dtype=int)
+    position = 0
+    for label in sorted(set(y.tolist())):
+        members = rng.permutation(np.where(y == label)[0])
+        fold_of[members] = (position + np.arange(len(members))) % k
+        position += len(members)
+    return [list(np.where(fold_of == fold)[0]) for fold in range(k)]
+
+
+def course_stratified_folds(y, k, seed):
+    """The chapter's reference implementation must pass the lesson's checker too."""
+    from dlmath.course.in_practice import stratified_folds as reference
+    return reference(y, k, seed)
+
+
+def folds_as_object_array(y, k, seed):
+    folds = stratified_folds(y, k, seed)
+    out = np.empty(k, dtype=object)
+    out[:] = folds
+    return out
+
+
+def plain_folds(y, k, seed):
+    return list(np.array_split(np.random.default_rng(seed).permutation(len(y)), k))
+
+
+def folds_restart_each_class(y, k, seed):
+    rng = np.random.default_rng(seed)
+    folds = [[] for _ in range(k)]
+    for label in np.unique(y):
+        for i, index in enumerate(rng.permutation(np.where(y == label)[0])):
+            folds[i % k].append(index)
+    return [np.array(fold, dtype=int) for fold in folds]
+
+
+def folds_unshuffled(y, k, seed):
+    order = np.concatenate([np.where(y == label)[0] for label in np.unique(y)])
+    return [order[fold::k] for fold in range(k)]
+
+
+def folds_global_rng(y, k, seed):
+    order = np.concatenate([np.random.permutation(np.where(y == label)[0]) for label in np.unique(y)])
+    return [order[fold::k] for fold in range(k)]
+
+
+def folds_of_labels(y, k, seed):
+    rng = np.random.default_rng(seed)
+    order = np.concatenate([rng.permutation(np.where(y == label)[0]) for label in np.unique(y)])
+    return [y[order[fold::k]] * 1.5 for fold in range(k)]
+
+
+def folds_drop_last(y, k, seed):
+    folds = stratified_folds(y, k, seed)
+    return folds[:-1] + [folds[-1][:-1]]
+
+
+def folds_duplicated(y, k, seed):
+    folds = stratified_folds(y, k, seed)
+    return [np.concatenate([folds[0], folds[1][:1]])] + folds[1:]
+
+
+def batch_norm_backward(dY, X, gamma, eps):
+    n = X.shape[0]
+    mu = X.sum(axis=0) / n
+    var = ((X - mu) ** 2).sum(axis=0) / n
+    x_hat = (X - mu) / np.sqrt(var + eps)
+    # the long way: through x_hat, the variance and the mean
+    dx_hat = dY * gamma
+    dvar = (dx_hat * (X - mu)).sum(axis=0) * -0.5 * (var + eps) ** -1.5
+    dmu = -(dx_hat / np.sqrt(var + eps)).sum(axis=0) + dvar * (-2 * (X - mu)).sum(axis=0) / n
+    dX = dx_hat / np.sqrt(var + eps) + dvar * 2 * (X - mu) / n + dmu / n
+    return dX, (dY * x_hat).sum(axis=0), dY.sum(axis=0)
+
+
+def bn_constant_statistics(dY, X, gamma, eps):
+    dX, dgamma, dbeta = batch_norm_backward(dY, X, gamma, eps)
+    return gamma * dY / np.sqrt(X.var(axis=0) + eps), dgamma, dbeta
+
+
+def bn_no_mean_path(dY, X, gamma, eps):
+    n, sigma = len(X), np.sqrt(X.var(axis=0) + eps)
+    x_hat = (X - X.mean(axis=0)) / sigma
+    dX = gamma / (n * sigma) * (n * dY - x_hat * (dY * x_hat).sum(axis=0))
+    return dX, (dY * x_hat).sum(axis=0), dY.sum(axis=0)
+
+
+def bn_no_variance_path(dY, X, gamma, eps):
+    n, sigma = len(X), np.sqrt(X.var(axis=0) + eps)
+    x_hat = (X - X.mean(axis=0)) / sigma
+    dX = gamma / (n * sigma) * (n * dY - dY.sum(axis=0))
+    return dX, (dY * x_hat).sum(axis=0), dY.sum(axis=0)
+
+
+def bn_unbiased(dY, X, gamma, eps):
+    n, sigma = len(X), np.sqrt(X.var(axis=0, ddof=1) + eps)
+    x_hat = (X - X.mean(axis=0)) / sigma
+    dX = gamma / (n * sigma) * (n * dY - dY.sum(axis=0) - x_hat * (dY * x_hat).sum(axis=0))
+    return dX, (dY * x_hat).sum(axis=0), dY.sum(axis=0)
+
+
+def bn_no_eps(dY, X, gamma, eps):
+    return batch_norm_backward(dY, X, gamma, 0.0)
+
+
+def bn_swapped(dY, X, gamma, eps):
+    dX, dgamma, dbeta = batch_norm_backward(dY, X, gamma, eps)
+    return dX, dbeta, dgamma
+
+
+def bn_without_gamma(dY, X, gamma, eps):
+    dX, dgamma, dbeta = batch_norm_backward(dY, X, gamma, eps)
+    return dX / gamma, dgamma, dbeta
+
+
 CASES = {
     "check_train_val_split": {
         "solution": split,
@@ -144,6 +270,33 @@ CASES = {
             (ties, "strict"),
             (lambda v, p: int(np.argmax(v)), "highest"),
             (lambda v, p: early_stopping_epoch(v, p) + 1, "Off by one"),
+        ],
+    },
+    "check_stratified_folds": {
+        "solution": stratified_folds,
+        "also_correct": [stratified_folds_sklearn_style, course_stratified_folds, folds_as_object_array],
+        "wrong": [
+            (plain_folds, "Stratify"),
+            (folds_restart_each_class, "Continue dealing where the previous class stopped"),
+            (folds_unshuffled, "nothing was shuffled"),
+            (folds_global_rng, "reproducible"),
+            (folds_of_labels, "not a 1-D array of integer indices"),
+            (folds_drop_last, "exactly one fold"),
+            (folds_duplicated, "two folds"),
+            (lambda y, k, seed: stratified_folds(y, k, seed)[:-1], "one index array per fold"),
+            (lambda y, k: stratified_folds(y, k, 0), "callable as stratified_folds"),
+        ],
+    },
+    "check_batch_norm_backward": {
+        "solution": batch_norm_backward,
+        "wrong": [
+            (bn_constant_statistics, "as constants"),
+            (bn_no_mean_path, "through the mean"),
+            (bn_no_variance_path, "through the variance"),
+            (bn_unbiased, "not by N - 1"),
+            (bn_no_eps, "sigma includes eps"),
+            (bn_swapped, "swapped"),
+            (bn_without_gamma, "gamma / sigma"),
         ],
     },
 }
