@@ -11,6 +11,9 @@ demo (``dlmath.widgets.perceptrons``) and the checker
   (found by scanning unit vectors) and its margin, to evaluate the convergence
   bound (R / gamma)^2.
 * ``line_points(w, b)``: two points of the line w . x + b = 0, for plotting.
+* ``perceptron_loss(z, y)``, ``perceptron_loss_gradient(w, b, x, y)`` and
+  ``perceptron_sgd_step(w, b, x, y, learning_rate)``: the rule read as
+  stochastic gradient descent on the loss max(0, -t z), t = 2y - 1.
 """
 
 from __future__ import annotations
@@ -88,6 +91,42 @@ def perceptron(X, y, epochs=100, w=None, b=0.0):
         if mistakes == 0:
             break
     return run
+
+
+def perceptron_loss(z, y):
+    """The perceptron loss max(0, -t z) of scores ``z`` with labels ``y`` (0/1), t = 2y - 1, element-wise.
+
+    Zero on the correct side of the line, and on a mistake the size of the
+    score, |z|: how far (in units of ||w||) the point sits on the wrong side.
+    """
+    t = 2 * np.asarray(y) - 1
+    return np.maximum(0.0, -t * np.asarray(z, dtype=float))
+
+
+def perceptron_loss_gradient(w, b, x, y):
+    """The subgradient (dl/dw, dl/db) of l = max(0, -t (w . x + b)) that the perceptron uses.
+
+    Chain rule through z = w . x + b: dl/dz = -t where t z < 0 (a mistake) and 0
+    where t z > 0 (the loss is flat there), and dz/dw = x, dz/db = 1, so a
+    mistake gives (-t x, -t) and a correct point (0, 0). At the kink z = 0 any
+    dl/dz between -t and 0 is a subgradient; the perceptron takes the one that
+    matches ``predict`` (a score 0 counts as class 0): (-x, -1) for a blue
+    point (a mistake), (0, 0) for a red one.
+    """
+    x = np.asarray(x, dtype=float)
+    t = 2 * y - 1
+    mistake = predict(x, w, b) != y
+    return (-t * x, float(-t)) if mistake else (np.zeros_like(x), 0.0)
+
+
+def perceptron_sgd_step(w, b, x, y, learning_rate=1.0):
+    """One step of SGD on the perceptron loss of one point: (w, b) - learning_rate * gradient.
+
+    With ``learning_rate = 1`` this is ``perceptron_update``: w + t x, b + t after a
+    mistake, no change otherwise.
+    """
+    grad_w, grad_b = perceptron_loss_gradient(w, b, x, y)
+    return np.asarray(w, dtype=float) - learning_rate * grad_w, b - learning_rate * grad_b
 
 
 def best_separator(X, y, resolution=181):

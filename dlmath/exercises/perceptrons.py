@@ -7,10 +7,15 @@
 * ``check_perceptron_update(update)``: ``update(w, b, x, y)`` applies the
   perceptron rule for one point ``x`` with label ``y`` (0 or 1) and returns
   the new ``(w, b)``.
+* ``check_perceptron_loss_gradient(gradient)``: ``gradient(w, b, x, y)``
+  returns the perceptron's subgradient ``(grad_w, grad_b)`` of the loss
+  ``max(0, -t (x @ w + b))``, t = 2y - 1: ``(-t x, -t)`` on a mistake, zeros
+  otherwise.
 """
 
 import numpy as np
 
+from dlmath.course.perceptrons import perceptron_loss_gradient as _loss_gradient
 from dlmath.course.perceptrons import perceptron_update as _update, predict as _predict
 
 from .checking import Case, Problem, checker, grade_function
@@ -220,4 +225,81 @@ def check_perceptron_update(update=...):
                               unpack=_pack, part_names=("the new w", "the new b"))
     if feedback.details:
         feedback.message += " (The new w and b are shown together as [w_1, ..., w_d, b].)"
+    return feedback
+
+
+# --- the perceptron loss's gradient -----------------------------------------------------
+
+
+def _pack_gradient(result):
+    """(grad_w, grad_b) -> one array [grad_w..., grad_b]; a Problem if it is no such pair."""
+    if isinstance(result, (tuple, list)) and len(result) == 2:
+        grad_w, grad_b = result
+        try:
+            grad_w = np.asarray(grad_w, dtype=float)
+            grad_b = np.asarray(grad_b, dtype=float)
+        except (TypeError, ValueError):
+            return Problem("the two parts of your result are not numbers.",
+                           "End with `return grad_w, grad_b`.")
+        if grad_w.ndim == 1 and grad_b.size == 1:
+            return np.concatenate([grad_w, grad_b.reshape(1)])
+        return Problem(f"your function returned a pair with shapes {grad_w.shape}, {grad_b.shape}; the "
+                       "gradient with respect to w has the shape (d,) of w, and the one with respect "
+                       "to b is a single number.",
+                       "Keep grad_w a 1-D array shaped like x: avoid x[:, None] or reshape.")
+    return Problem(f"your function returned {format_value(result)}; it should return the pair "
+                   "(grad_w, grad_b): the gradient of the loss with respect to w and with respect to b.",
+                   "End with `return grad_w, grad_b`.")
+
+
+def _score(w, b, x):
+    return float(x @ w + b)
+
+
+# the update's cases, named for a gradient: where the rule changes nothing, the gradient is zero
+_LOSS_GRADIENT_CASES = [Case(case.label.replace("no change", "zero gradient"), *case.args) for case in _UPDATE_CASES]
+
+
+_LOSS_GRADIENT_MISTAKES = [
+    (lambda w, b, x, y: ((y - (_score(w, b, x) > 0)) * x, float(y - (_score(w, b, x) > 0))),
+     "Sign error: you returned t x, the direction the perceptron moves the line. The gradient "
+     "points uphill, the other way: -t x and -t on a mistake (the SGD step then subtracts it)."),
+    (lambda w, b, x, y: ((-_t(y) * x, float(-_t(y))) if _t(y) * _score(w, b, x) <= 0 else (0 * x, 0.0)),
+     "At a score of exactly 0 the loss has a kink, and the exercise asks for the perceptron's "
+     "choice there: a score 0 counts as red, so a red point on the line is correct (zero gradient) "
+     "and a blue point on the line is a mistake. Test the mistake with the prediction: "
+     "int(x @ w + b > 0) != y."),
+    (lambda w, b, x, y: ((-_t(y) * x, float(-_t(y))) if _t(y) * _score(w, b, x) < 0 else (0 * x, 0.0)),
+     "A blue point with score exactly 0 is predicted red (a score 0 counts as class 0): it is a "
+     "mistake, with gradient (-x, -1). Test the mistake with the prediction: int(x @ w + b > 0) != y."),
+    (lambda w, b, x, y: (-_t(y) * x, float(-_t(y))),
+     "A correctly classified point has loss max(0, -t z) = 0, and the loss stays 0 nearby, so its "
+     "gradient is zero: return zeros unless the point is misclassified."),
+    (lambda w, b, x, y: ((-y * x, float(-y)) if (_score(w, b, x) > 0) != y else (0 * x, 0.0)),
+     "Use the labels t = 2y - 1 (+1 for blue, -1 for red), not y itself: with y = 0 your gradient "
+     "vanishes on every red mistake."),
+    (lambda w, b, x, y: ((-_t(y) * x, 0.0) if (_score(w, b, x) > 0) != y else (0 * x, 0.0)),
+     "The bias's gradient is missing: z = w . x + b has dz/db = 1, so on a mistake dl/db = -t."),
+    (lambda w, b, x, y: ((-_t(y) * x, float(-_t(y))) if (float(x @ w) > 0) != y else (0 * x, 0.0)),
+     "The test for a mistake ignores the bias: the score is x @ w + b."),
+    (lambda w, b, x, y: ((x * _score(w, b, x), _score(w, b, x)) if (_score(w, b, x) > 0) != y
+                         else (0 * x, 0.0)),
+     "Your gradient is scaled by the score z: that is the gradient of max(0, -t z)^2 / 2. The loss "
+     "max(0, -t z) grows with slope -t in z, so dl/dw = -t x on a mistake."),
+]
+
+
+@checker
+def check_perceptron_loss_gradient(gradient=...):
+    """Check ``gradient(w, b, x, y)``: the perceptron's subgradient of max(0, -t (w . x + b)), t = 2y - 1.
+
+    Returns ``(grad_w, grad_b)``: ``(-t x, -t)`` when the point is misclassified
+    (prediction 1 where ``x @ w + b > 0``, so a score 0 counts as class 0), else zeros.
+    """
+    feedback = grade_function(gradient, lambda *args: _pack_gradient(_loss_gradient(*args)), _LOSS_GRADIENT_CASES,
+                              title="perceptron loss gradient", signature="gradient(w, b, x, y)",
+                              mistakes=_LOSS_GRADIENT_MISTAKES, random_cases=_random_update_case,
+                              unpack=_pack_gradient, part_names=("grad_w", "grad_b"))
+    if feedback.details:
+        feedback.message += " (The two gradients are shown together as [dl/dw_1, ..., dl/dw_d, dl/db].)"
     return feedback

@@ -8,13 +8,19 @@
   underflow, even for logits in the thousands.
 * ``check_cross_entropy_value(value)``: the cross-entropy of one example,
   a blue point (y = 1) given probability 0.2 of being blue.
+* ``check_gaussian_posterior_weights(gaussian_weights)``:
+  ``gaussian_weights(mu0, mu1, Sigma, prior1)`` returns the (w, b) for which
+  sigma(w . x + b) is the posterior of class 1 for two Gaussian classes with a
+  shared covariance.
 """
 
 import numpy as np
 
+from dlmath.course.training_criterion import gaussian_posterior_weights as _gaussian_weights
 from dlmath.functions import logsumexp
 
-from .checking import Case, checker, grade_function, grade_value
+from .checking import Case, Problem, checker, grade_function, grade_value
+from .feedback import format_value
 
 # --- mean binary cross-entropy ------------------------------------------------------
 
@@ -166,3 +172,115 @@ def check_cross_entropy_value(value=...):
         (0.8, "0.8 = 1 - p is the error in probability; the cross-entropy is -log p."),
         (0.64, "0.64 = (1 - p)^2 is the squared error; the cross-entropy is -log p."),
     ], digits=3)
+
+
+# --- the sigmoid as the posterior of two Gaussian classes --------------------------------
+
+
+def _symmetric_positive_definite(rng, d):
+    A = np.round(rng.normal(size=(d, d)), 1)
+    return np.round(A @ A.T + 0.5 * np.eye(d), 2)
+
+
+_GAUSSIAN_CASES = [
+    Case("2 features, Sigma = identity, equal priors", np.array([-1.0, 0.0]), np.array([1.0, 2.0]),
+         np.eye(2), 0.5),
+    Case("2 features, correlated Sigma, P(class 1) = 0.8", np.array([0.0, 0.0]), np.array([2.0, 1.0]),
+         np.array([[2.0, 0.6], [0.6, 1.0]]), 0.8),
+    Case("1 feature, variance 4, P(class 1) = 0.25", np.array([1.0]), np.array([3.0]), np.array([[4.0]]), 0.25),
+    Case("3 features, a diagonal Sigma, P(class 1) = 0.3", np.array([1.0, -1.0, 0.5]),
+         np.array([0.0, 1.0, 2.0]), np.diag([0.5, 2.0, 1.0]), 0.3),
+]
+
+
+def _random_gaussian_case(rng):
+    d = int(rng.integers(1, 4))
+    mu0, mu1 = np.round(rng.normal(scale=2.0, size=(2, d)), 1)
+    prior1 = float(rng.choice([0.1, 0.25, 0.4, 0.6, 0.75, 0.9]))
+    return Case(f"{d} feature(s), P(class 1) = {prior1:g}", mu0, mu1, _symmetric_positive_definite(rng, d),
+                prior1)
+
+
+def _pack_weights(result):
+    """(w, b) -> one array [w..., b]; a Problem if it is no such pair."""
+    if isinstance(result, (tuple, list)) and len(result) == 2:
+        try:
+            w, b = np.asarray(result[0], dtype=float), np.asarray(result[1], dtype=float)
+        except (TypeError, ValueError):
+            return Problem("the two parts of your result are not numbers.", "End with `return w, b`.")
+        if w.ndim == 1 and b.size == 1:
+            return np.concatenate([w, b.reshape(1)])
+        return Problem(f"your function returned a pair with shapes {w.shape}, {b.shape}; w should be a "
+                       "vector shaped like the means, (d,), and b a single number.",
+                       "np.linalg.solve(Sigma, mu1 - mu0) gives w with shape (d,); a @ b of two vectors "
+                       "is a number.")
+    return Problem(f"your function returned {format_value(result)}; it should return the pair (w, b).",
+                   "End with `return w, b`.")
+
+
+def _weights(mu0, mu1, Sigma, prior1, *, inverse=True, prior=True, half=0.5, flip_prior=False,
+             flip_bias=False):
+    """The weights with one slip switched on by a flag (each mistake below turns on one)."""
+    M = np.linalg.inv(Sigma) if inverse else np.eye(len(mu0))
+    w = M @ (mu1 - mu0)
+    b = -half * mu1 @ M @ mu1 + half * mu0 @ M @ mu0
+    if flip_bias:
+        b = -b
+    if prior:
+        b += np.log((1 - prior1) / prior1) if flip_prior else np.log(prior1 / (1 - prior1))
+    return w, b
+
+
+_GAUSSIAN_MISTAKES = [
+    (lambda mu0, mu1, Sigma, p: _weights(mu0, mu1, Sigma, p, inverse=False),
+     "The covariance is missing: w = Sigma^-1 (mu1 - mu0), not mu1 - mu0 (they agree only when Sigma "
+     "is the identity). Use np.linalg.solve(Sigma, mu1 - mu0), and Sigma^-1 in the bias as well."),
+    (lambda mu0, mu1, Sigma, p: (Sigma @ (mu1 - mu0), _weights(mu0, mu1, Sigma, p)[1]),
+     "w multiplies by Sigma itself; it needs the inverse, Sigma^-1 (mu1 - mu0): np.linalg.solve(Sigma, mu1 - mu0)."),
+    (lambda mu0, mu1, Sigma, p: (np.linalg.solve(Sigma, mu1 - mu0),
+                                 -0.5 * mu1 @ (mu1 / np.diag(Sigma)) + 0.5 * mu0 @ (mu0 / np.diag(Sigma))
+                                 + np.log(p / (1 - p))),
+     "Sigma^-1 is the inverse matrix, not 1 / diagonal entries: use np.linalg.solve(Sigma, v) (or np.linalg.inv)."),
+    (lambda mu0, mu1, Sigma, p: tuple(-v if i == 0 else v for i, v in enumerate(_weights(mu0, mu1, Sigma, p))),
+     "The mean difference is swapped: class 1's log-odds grow towards mu1, so w = Sigma^-1 (mu1 - mu0)."),
+    (lambda mu0, mu1, Sigma, p: _weights(mu1, mu0, Sigma, p),
+     "mu0 and mu1 are swapped: class 1 has mean mu1, so w = Sigma^-1 (mu1 - mu0) and the bias starts "
+     "with -mu1^T Sigma^-1 mu1 / 2."),
+    (lambda mu0, mu1, Sigma, p: tuple(-v for v in _weights(mu0, mu1, Sigma, p)),
+     "You computed the log-odds of class 0 (w and b both negated): this exercise asks for "
+     "P(class 1 | x) = sigma(w . x + b), so w = Sigma^-1 (mu1 - mu0)."),
+    (lambda mu0, mu1, Sigma, p: _weights(mu0, mu1, Sigma, p, prior=False),
+     "The prior term is missing: b ends with + log(pi1 / pi0) = log(prior1 / (1 - prior1))."),
+    (lambda mu0, mu1, Sigma, p: _weights(mu0, mu1, Sigma, p, flip_prior=True),
+     "The prior ratio is upside down: + log(pi1 / pi0), with pi1 = prior1 the probability of class 1."),
+    (lambda mu0, mu1, Sigma, p: (_weights(mu0, mu1, Sigma, p)[0], _weights(mu0, mu1, Sigma, p)[1]
+                                 - np.log(p / (1 - p)) + np.log(p)),
+     "The prior enters as the log of a ratio, log(pi1 / pi0) with pi0 = 1 - pi1, not log(pi1) alone."),
+    (lambda mu0, mu1, Sigma, p: _weights(mu0, mu1, Sigma, p, half=1.0),
+     "The factor 1/2 is missing in the bias: the exponent of a Gaussian is -(x - mu)^T Sigma^-1 (x - mu) / 2, "
+     "so b = -mu1^T Sigma^-1 mu1 / 2 + mu0^T Sigma^-1 mu0 / 2 + log(pi1 / pi0)."),
+    (lambda mu0, mu1, Sigma, p: _weights(mu0, mu1, Sigma, p, flip_bias=True),
+     "The two quadratic terms of the bias have the wrong signs: b = -mu1^T Sigma^-1 mu1 / 2 "
+     "+ mu0^T Sigma^-1 mu0 / 2 + log(pi1 / pi0)."),
+    (lambda mu0, mu1, Sigma, p: (_weights(mu0, mu1, Sigma, p)[0], float(-(mu1 - mu0) @ np.linalg.solve(Sigma, mu1 - mu0) / 2
+                                                                     + np.log(p / (1 - p)))),
+     "The bias is -mu1^T Sigma^-1 mu1 / 2 + mu0^T Sigma^-1 mu0 / 2 (a difference of two quadratic forms), "
+     "not -(mu1 - mu0)^T Sigma^-1 (mu1 - mu0) / 2."),
+]
+
+
+@checker
+def check_gaussian_posterior_weights(gaussian_weights=...):
+    """Check ``gaussian_weights(mu0, mu1, Sigma, prior1)``: (w, b) with P(class 1 | x) = sigma(w . x + b).
+
+    For classes N(mu0, Sigma) and N(mu1, Sigma) with P(class 1) = prior1:
+    ``w = Sigma^-1 (mu1 - mu0)``, ``b = -mu1 Sigma^-1 mu1 / 2 + mu0 Sigma^-1 mu0 / 2 + log(prior1 / (1 - prior1))``.
+    """
+    feedback = grade_function(gaussian_weights, lambda *args: _pack_weights(_gaussian_weights(*args)),
+                              _GAUSSIAN_CASES, title="Gaussian posterior weights",
+                              signature="gaussian_weights(mu0, mu1, Sigma, prior1)",
+                              mistakes=_GAUSSIAN_MISTAKES, random_cases=_random_gaussian_case,
+                              unpack=_pack_weights, part_names=("w", "b"))
+    if feedback.details:
+        feedback.message += " (w and b are shown together as [w_1, ..., w_d, b].)"
+    return feedback

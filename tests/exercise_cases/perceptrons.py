@@ -33,6 +33,24 @@ def _always(w, b, x, y):
     return w + t * x, b + t
 
 
+def _loss_gradient(w, b, x, y):
+    """d/d(w, b) of max(0, -t (x . w + b)), with the perceptron's choice at the kink."""
+    score = x @ w + b
+    misclassified = (score > 0) != (y == 1)
+    t = 1.0 if y == 1 else -1.0
+    if misclassified:
+        return -t * x, -t
+    return np.zeros(len(x)), 0.0
+
+
+def _loss_gradient_kink(w, b, x, y, strict):
+    """The gradient with the mistake tested on t * score alone (< 0 or <= 0): wrong at the kink."""
+    t = 2 * y - 1
+    score = x @ w + b
+    wrong_side = t * score < 0 if strict else t * score <= 0
+    return (-t * x, -t) if wrong_side else (0 * x, 0)
+
+
 CASES = {
     "check_predict": {
         "solution": lambda X, w, b: (X @ w + b > 0).astype(int),
@@ -77,6 +95,21 @@ CASES = {
             (lambda w, b, x, y: w + (y - (x @ w + b > 0)) * x, "should return the pair (w, b)"),
             (lambda w, b, x: (w, b), "callable as update(w, b, x, y)"),
             (lambda w, b, x, y: (_update(w, b, x, y)[0][:, None], _update(w, b, x, y)[1]), "1-D array"),
+        ],
+    },
+    "check_perceptron_loss_gradient": {
+        "solution": _loss_gradient,
+        "wrong": [
+            (lambda w, b, x, y: tuple(-g for g in _loss_gradient(w, b, x, y)), "Sign error"),
+            (lambda w, b, x, y: (-(2 * y - 1) * x, -(2 * y - 1)), "gradient is zero"),
+            (lambda w, b, x, y: _loss_gradient_kink(w, b, x, y, strict=False), "red point on the line"),
+            (lambda w, b, x, y: _loss_gradient_kink(w, b, x, y, strict=True), "blue point with score exactly 0"),
+            (lambda w, b, x, y: (_loss_gradient(w, b, x, y)[0] * (y == 1),
+                                 _loss_gradient(w, b, x, y)[1] * (y == 1)), "t = 2y - 1"),
+            (lambda w, b, x, y: (_loss_gradient(w, b, x, y)[0], 0.0), "bias's gradient is missing"),
+            (lambda w, b, x, y: _loss_gradient(w, 0.0, x, y), "ignores the bias"),
+            (lambda w, b, x, y: _loss_gradient(w, b, x, y)[0], "pair (grad_w, grad_b)"),
+            (lambda w, b, x: (w, b), "callable as gradient(w, b, x, y)"),
         ],
     },
 }

@@ -17,6 +17,18 @@ def _naive(Z):
     return np.log(np.exp(Z).sum(axis=-1))
 
 
+def _gaussian_weights(mu0, mu1, Sigma, prior1):
+    """Written out from the log-odds log(pi1 N(x; mu1)) - log(pi0 N(x; mu0)), with an explicit inverse."""
+    P = np.linalg.inv(Sigma)
+    w = P @ mu1 - P @ mu0
+    b = 0.5 * (mu0 @ P @ mu0 - mu1 @ P @ mu1) + np.log(prior1) - np.log(1 - prior1)
+    return w, b
+
+
+def _gaussian_no_inverse(mu0, mu1, Sigma, prior1):
+    return _gaussian_weights(mu0, mu1, np.eye(len(mu0)), prior1)
+
+
 CASES = {
     "check_cross_entropy": {
         "solution": lambda p, y: -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)),
@@ -54,6 +66,26 @@ CASES = {
             (0.64, "squared error"),
         ],
     },
+}
+
+
+CASES["check_gaussian_posterior_weights"] = {
+    "solution": _gaussian_weights,
+    "wrong": [
+        (_gaussian_no_inverse, "covariance is missing"),
+        (lambda mu0, mu1, S, p: (S @ (mu1 - mu0), _gaussian_weights(mu0, mu1, S, p)[1]), "inverse"),
+        (lambda mu0, mu1, S, p: (np.linalg.solve(S, mu0 - mu1), _gaussian_weights(mu0, mu1, S, p)[1]),
+         "mean difference is swapped"),
+        (lambda mu0, mu1, S, p: _gaussian_weights(mu1, mu0, S, p), "swapped"),
+        (lambda mu0, mu1, S, p: (_gaussian_weights(mu0, mu1, S, p)[0],
+                                 _gaussian_weights(mu0, mu1, S, p)[1] - np.log(p / (1 - p))), "prior term is missing"),
+        (lambda mu0, mu1, S, p: (_gaussian_weights(mu0, mu1, S, p)[0],
+                                 _gaussian_weights(mu0, mu1, S, p)[1] - 2 * np.log(p / (1 - p))), "upside down"),
+        (lambda mu0, mu1, S, p: (_gaussian_weights(mu0, mu1, S, p)[0],
+                                 2 * _gaussian_weights(mu0, mu1, S, p)[1] - np.log(p / (1 - p))), "factor 1/2"),
+        (lambda mu0, mu1, S, p: _gaussian_weights(mu0, mu1, S, p)[0], "pair (w, b)"),
+        (lambda mu0, mu1, S: (mu0, mu1), "callable as gaussian_weights(mu0, mu1, Sigma, prior1)"),
+    ],
 }
 
 
