@@ -19,7 +19,9 @@ from the same initial weights, and they must agree with the NumPy baseline
 
 Timing works like ``timeit``: a repeat runs enough steps to take at least
 ``MIN_REPEAT_SECONDS``, and the reported time per step is the median over
-``REPEATS`` repeats. Every library is pinned to one thread (environment
+``REPEATS`` repeats. The contestants take turns (repeat 1 of each, then
+repeat 2 of each, ...), so that other programs slowing the machine down for a
+while slow all of them alike, and their ratios stay comparable. Every library is pinned to one thread (environment
 variables set below, before NumPy is imported, and ``torch.set_num_threads(1)``)
 so that no contestant wins by using more cores than another.
 
@@ -326,37 +328,48 @@ def agree(reference, other, rtol=1e-9, atol=1e-12):
     return worst
 
 
-def time_steps(model, repeats, min_seconds, single=False):
-    """(median seconds per step, per-repeat seconds per step, steps per repeat)."""
-    if single:  # too slow for more: one step, once
-        gc.collect()
-        start = time.perf_counter()
-        model.step()
-        elapsed = time.perf_counter() - start
-        return elapsed, [elapsed], 1
-    model.step()  # warm-up (caches, lazy imports)
+def steps_per_repeat(model, min_seconds):
+    """Like ``timeit.autorange``: after a warm-up step, how many steps in a row
+    take at least ``min_seconds``."""
+    model.step()  # warm-up (caches, lazy imports, dlmath's compiled plan)
     number = 1
-    while True:  # like timeit.autorange: find a count that takes long enough
+    while True:
         start = time.perf_counter()
         for _ in range(number):
             model.step()
         elapsed = time.perf_counter() - start
         if elapsed >= min_seconds:
-            break
+            return number
         number *= 2 if elapsed > min_seconds / 10 else 10
-    per_step = [elapsed / number]
+
+
+def time_interleaved(models, repeats):
+    """{key: per-repeat seconds per step} for ``models`` ({key: (model, steps
+    per repeat)}), taking turns: repeat 1 of every model, then repeat 2, ...
+    so that a change in the machine's load during the run hits all of them
+    alike (their ratios are what the page compares)."""
+    per_step = {key: [] for key in models}
     gc_was_enabled = gc.isenabled()
     gc.disable()  # as timeit does
     try:
-        for _ in range(repeats - 1):
-            start = time.perf_counter()
-            for _ in range(number):
-                model.step()
-            per_step.append((time.perf_counter() - start) / number)
+        for _ in range(repeats):
+            for key, (model, number) in models.items():
+                start = time.perf_counter()
+                for _ in range(number):
+                    model.step()
+                per_step[key].append((time.perf_counter() - start) / number)
     finally:
         if gc_was_enabled:
             gc.enable()
-    return statistics.median(per_step), per_step, number
+    return per_step
+
+
+def time_single_step(model):
+    """One step, timed once (for a contestant too slow for more)."""
+    gc.collect()
+    start = time.perf_counter()
+    model.step()
+    return time.perf_counter() - start
 
 
 def machine_info():
@@ -403,6 +416,7 @@ def run(repeats, min_seconds, only=None, log=print):
             "repeats": repeats,
             "min_repeat_seconds": min_seconds,
             "statistic": "median seconds per step over the repeats",
+            "order": "interleaved: repeat 1 of every contestant, then repeat 2, ...",
         },
         "sizes": [],
         "skipped": [],
@@ -424,6 +438,7 @@ def run(repeats, min_seconds, only=None, log=print):
         entry = dict(size, initial_loss=float(reference[0]), results=[])
         log(f"\n{size['name']}: batch {size['batch']}, hidden {size['hidden']}, "
             f"initial loss {reference[0]:.6f}")
+        timed = {}     # key -> (model, steps per repeat), timed together below
         for key, cls in available.items():
             slow = key == "micrograd" and size["name"] == "large"
             build_start = time.perf_counter()
@@ -433,7 +448,7 @@ def run(repeats, min_seconds, only=None, log=print):
                 if slow:
                     # one step takes minutes: time it once, then check the loss and the
                     # gradients it left behind (the update changes .data, not .grad)
-                    median, per_step, number = time_steps(model, 1, min_seconds, single=True)
+                    seconds = time_single_step(model)
                     difference = agree(reference, (model.last_loss, model.gradients()))
                 else:
                     difference = agree(reference, model.loss_and_gradients())
@@ -442,24 +457,32 @@ def run(repeats, min_seconds, only=None, log=print):
                 entry["results"].append({"key": key, "implementation": cls.label,
                                          "error": str(exc)})
                 continue
-            check_seconds = time.perf_counter() - check_start
-            if not slow:
-                median, per_step, number = time_steps(model, repeats, min_seconds)
-            note = ("a single step timed once: micrograd needs minutes per step "
-                    "at this size" if slow else "")
-            entry["results"].append({
+            result = {
                 "key": key,
                 "implementation": cls.label,
-                "seconds_per_step": median,
-                "repeats_seconds_per_step": per_step,
-                "steps_per_repeat": number,
                 "max_relative_difference_from_numpy": difference,
                 "setup_seconds": check_start - build_start,
-                "check_seconds": check_seconds,
-                "note": note,
-            })
-            log(f"  {cls.label:16s} {median * 1e3:10.3f} ms/step  "
-                f"({len(per_step)} x {number} steps; agrees to {difference:.1e})")
+                "check_seconds": time.perf_counter() - check_start,
+                "note": ("a single step timed once: micrograd needs minutes per step "
+                         "at this size" if slow else ""),
+            }
+            entry["results"].append(result)
+            if slow:
+                result.update(seconds_per_step=seconds, repeats_seconds_per_step=[seconds],
+                              steps_per_repeat=1)
+            else:
+                timed[key] = (model, steps_per_repeat(model, min_seconds))
+        per_step = time_interleaved(timed, repeats)
+        for result in entry["results"]:
+            if result["key"] in timed:
+                result.update(seconds_per_step=statistics.median(per_step[result["key"]]),
+                              repeats_seconds_per_step=per_step[result["key"]],
+                              steps_per_repeat=timed[result["key"]][1])
+            if "seconds_per_step" in result:
+                log(f"  {result['implementation']:16s} {result['seconds_per_step'] * 1e3:10.3f} "
+                    f"ms/step  ({len(result['repeats_seconds_per_step'])} x "
+                    f"{result['steps_per_repeat']} steps; agrees to "
+                    f"{result['max_relative_difference_from_numpy']:.1e})")
         base = next((r["seconds_per_step"] for r in entry["results"]
                      if r["key"] == "numpy" and "seconds_per_step" in r), None)
         for r in entry["results"]:
