@@ -40,7 +40,7 @@ OPS = {
     "rowsum": (1, lambda a, e: a * dm.reduce_sum(a, axis=1, keepdims=True) * 0.1),
 }
 SHAPES = {"A": (3, 4), "B": (3, 4), "v": (4,), "c": (3, 1), "M": (4, 4)}
-LOSSES = ["sum", "mse", "softmax_xent", "sigmoid_xent"]
+LOSSES = ["sum", "mse", "softmax_xent", "softmax_xent_classes", "sigmoid_xent"]
 
 programs = st.lists(st.tuples(st.sampled_from(sorted(OPS)), st.integers(0, 99),
                               st.integers(0, 99)), min_size=1, max_size=8)
@@ -65,6 +65,7 @@ def build(steps, loss_kind, start):
         loss = {"sum": lambda: dm.reduce_sum(out * target),
                 "mse": lambda: dm.mse(out, target),
                 "softmax_xent": lambda: dm.softmax_cross_entropy(out, target / 2),
+                "softmax_xent_classes": lambda: dm.softmax_cross_entropy(out, [3, 0, 1]),
                 "sigmoid_xent": lambda: dm.sigmoid_cross_entropy(out, target)}[loss_kind]()
         train = dm.train.MomentumOptimizer(0.1).minimize(loss)
     return graph, env, loss, train
