@@ -387,9 +387,32 @@ def _printed_detail(outcome):
 # --- grading a function -----------------------------------------------------------------
 
 
+def with_nan_hint(feedback, fn, cases, reference, hint):
+    """Give ``hint`` when the first case the learner's function gets wrong comes out as NaN or inf.
+
+    Typical mistakes (``0 * log 0``, an overflowing ``exp``) give NaN rather than a
+    wrong number, and the comparison with known wrong answers cannot match NaN."""
+    if feedback.passed or not callable(fn):
+        return feedback
+    for case in cases:
+        received, error = _call(fn, case.args)
+        if error is not None or received is None or received is Ellipsis:
+            return feedback
+        try:
+            array = np.asarray(received, dtype=float)
+        except (TypeError, ValueError):
+            return feedback
+        if array.size and not np.all(np.isfinite(array)):
+            feedback.hint = hint
+            return feedback
+        if not close(array, reference(*case.args)):
+            return feedback
+    return feedback
+
+
 def grade_function(fn, reference, cases, *, title, signature=None, mistakes=(), rtol=1e-6, atol=1e-9,
                    random_cases=None, n_random=None, exact=False, forbid_mutation=False,
-                   unpack=None, part_names=None) -> Feedback:
+                   unpack=None, part_names=None, nan_hint=None) -> Feedback:
     """Run ``fn`` and ``reference`` on every case and report the first difference.
 
     Parameters
@@ -410,7 +433,15 @@ def grade_function(fn, reference, cases, *, title, signature=None, mistakes=(), 
     unpack : ``raw_result -> value or Problem``: turns a structured result (a pair
         ``(w, b)``...) into one comparable array, or explains its wrong form.
     part_names : names of the parts of a tuple result, for the "partly done" message.
+    nan_hint : the hint to give when the first fixed case the learner's function gets
+        wrong comes out as NaN or inf (see :func:`with_nan_hint`).
     """
+    if nan_hint is not None:
+        feedback = grade_function(fn, reference, cases, title=title, signature=signature, mistakes=mistakes,
+                                  rtol=rtol, atol=atol, random_cases=random_cases, n_random=n_random,
+                                  exact=exact, forbid_mutation=forbid_mutation, unpack=unpack,
+                                  part_names=part_names)
+        return with_nan_hint(feedback, fn, cases, reference, nan_hint)
     problem = function_problem(fn, title, signature, refuse_classes=True)
     if problem is not None:
         return problem
