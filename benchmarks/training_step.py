@@ -1,10 +1,11 @@
 """How long does one training step of a small MLP take in dlmath?
 
 The same network is trained for one step (forward pass, backward pass,
-gradient-descent update) by four implementations:
+gradient-descent update) by five implementations:
 
 * ``numpy``     - the maths written out by hand with NumPy arrays (the baseline);
 * ``dlmath``    - the course's graph engine, TensorFlow-1 style;
+* ``dlmath_readable`` - the same with ``Session(compiled=False)``: no fast path;
 * ``micrograd`` - Karpathy's scalar autograd, one Python object per number;
 * ``torch``     - PyTorch on the CPU.
 
@@ -151,6 +152,7 @@ class DlmathMLP:
     """The course's engine, used the way a lesson uses it."""
 
     label = "dlmath"
+    compiled = True    # Session's fast path for repeated runs (dlmath.compiled)
 
     def __init__(self, X, Y, params):
         import dlmath as dm
@@ -165,7 +167,7 @@ class DlmathMLP:
             logits = hidden @ self.vars["W2"] + self.vars["b2"]
             self.loss = dm.softmax_cross_entropy(logits, self.y)
             self.train_op = dm.train.GradientDescentOptimizer(LEARNING_RATE).minimize(self.loss)
-        self.session = dm.Session()
+        self.session = dm.Session(compiled=self.compiled)
         self.feed = {self.x: X, self.y: Y}
 
     def loss_and_gradients(self):
@@ -176,6 +178,14 @@ class DlmathMLP:
 
     def step(self):
         self.session.run(self.train_op, self.feed)
+
+
+class DlmathReadableMLP(DlmathMLP):
+    """dlmath with its fast path off: every step through the readable forward
+    pass, ``autodiff.backward`` and the optimizer (``Session(compiled=False)``)."""
+
+    label = "dlmath (readable path)"
+    compiled = False
 
 
 class MicrogradMLP:
@@ -296,6 +306,7 @@ class TorchMLP:
 CONTESTANTS = {
     "numpy": (NumpyMLP, "numpy"),
     "dlmath": (DlmathMLP, "dlmath"),
+    "dlmath_readable": (DlmathReadableMLP, "dlmath"),
     "micrograd": (MicrogradMLP, "micrograd"),
     "torch": (TorchMLP, "torch"),
 }
@@ -512,6 +523,8 @@ def main(argv=None):
         parts = []
         if "dlmath" in times and "numpy" in times:
             parts.append(f"dlmath/NumPy {times['dlmath'] / times['numpy']:.2f}")
+        if "dlmath_readable" in times and "numpy" in times:
+            parts.append(f"readable/NumPy {times['dlmath_readable'] / times['numpy']:.2f}")
         if "micrograd" in times and "dlmath" in times:
             parts.append(f"micrograd/dlmath {times['micrograd'] / times['dlmath']:.0f}")
         if "torch" in times and "numpy" in times:
