@@ -1,10 +1,11 @@
 """How long does one training step of a small MLP take in dlmath?
 
 The same network is trained for one step (forward pass, backward pass,
-gradient-descent update) by four implementations:
+gradient-descent update) by five implementations:
 
 * ``numpy``     - the maths written out by hand with NumPy arrays (the baseline);
 * ``dlmath``    - the course's graph engine, TensorFlow-1 style;
+* ``dlmath_readable`` - the same with ``Session(compiled=False)``: no fast path;
 * ``micrograd`` - Karpathy's scalar autograd, one Python object per number;
 * ``torch``     - PyTorch on the CPU.
 
@@ -19,7 +20,9 @@ from the same initial weights, and they must agree with the NumPy baseline
 
 Timing works like ``timeit``: a repeat runs enough steps to take at least
 ``MIN_REPEAT_SECONDS``, and the reported time per step is the median over
-``REPEATS`` repeats. Every library is pinned to one thread (environment
+``REPEATS`` repeats. The contestants take turns (repeat 1 of each, then
+repeat 2 of each, ...), so that other programs slowing the machine down for a
+while slow all of them alike, and their ratios stay comparable. Every library is pinned to one thread (environment
 variables set below, before NumPy is imported, and ``torch.set_num_threads(1)``)
 so that no contestant wins by using more cores than another.
 
@@ -81,8 +84,8 @@ SIZES = [
 INPUTS = 2
 CLASSES = 2
 LEARNING_RATE = 0.1
-REPEATS = 7
-MIN_REPEAT_SECONDS = 0.2
+REPEATS = 15             # many short repeats in turns: a median robust to a busy machine
+MIN_REPEAT_SECONDS = 0.1
 RESULTS = ROOT / "benchmarks" / "results" / "training_step.json"
 
 
@@ -149,6 +152,7 @@ class DlmathMLP:
     """The course's engine, used the way a lesson uses it."""
 
     label = "dlmath"
+    compiled = True    # Session's fast path for repeated runs (dlmath.compiled)
 
     def __init__(self, X, Y, params):
         import dlmath as dm
@@ -163,7 +167,7 @@ class DlmathMLP:
             logits = hidden @ self.vars["W2"] + self.vars["b2"]
             self.loss = dm.softmax_cross_entropy(logits, self.y)
             self.train_op = dm.train.GradientDescentOptimizer(LEARNING_RATE).minimize(self.loss)
-        self.session = dm.Session()
+        self.session = dm.Session(compiled=self.compiled)
         self.feed = {self.x: X, self.y: Y}
 
     def loss_and_gradients(self):
@@ -174,6 +178,14 @@ class DlmathMLP:
 
     def step(self):
         self.session.run(self.train_op, self.feed)
+
+
+class DlmathReadableMLP(DlmathMLP):
+    """dlmath with its fast path off: every step through the readable forward
+    pass, ``autodiff.backward`` and the optimizer (``Session(compiled=False)``)."""
+
+    label = "dlmath (readable path)"
+    compiled = False
 
 
 class MicrogradMLP:
@@ -294,6 +306,7 @@ class TorchMLP:
 CONTESTANTS = {
     "numpy": (NumpyMLP, "numpy"),
     "dlmath": (DlmathMLP, "dlmath"),
+    "dlmath_readable": (DlmathReadableMLP, "dlmath"),
     "micrograd": (MicrogradMLP, "micrograd"),
     "torch": (TorchMLP, "torch"),
 }
@@ -326,37 +339,48 @@ def agree(reference, other, rtol=1e-9, atol=1e-12):
     return worst
 
 
-def time_steps(model, repeats, min_seconds, single=False):
-    """(median seconds per step, per-repeat seconds per step, steps per repeat)."""
-    if single:  # too slow for more: one step, once
-        gc.collect()
-        start = time.perf_counter()
-        model.step()
-        elapsed = time.perf_counter() - start
-        return elapsed, [elapsed], 1
-    model.step()  # warm-up (caches, lazy imports)
+def steps_per_repeat(model, min_seconds):
+    """Like ``timeit.autorange``: after a warm-up step, how many steps in a row
+    take at least ``min_seconds``."""
+    model.step()  # warm-up (caches, lazy imports, dlmath's compiled plan)
     number = 1
-    while True:  # like timeit.autorange: find a count that takes long enough
+    while True:
         start = time.perf_counter()
         for _ in range(number):
             model.step()
         elapsed = time.perf_counter() - start
         if elapsed >= min_seconds:
-            break
+            return number
         number *= 2 if elapsed > min_seconds / 10 else 10
-    per_step = [elapsed / number]
+
+
+def time_interleaved(models, repeats):
+    """{key: per-repeat seconds per step} for ``models`` ({key: (model, steps
+    per repeat)}), taking turns: repeat 1 of every model, then repeat 2, ...
+    so that a change in the machine's load during the run hits all of them
+    alike (their ratios are what the page compares)."""
+    per_step = {key: [] for key in models}
     gc_was_enabled = gc.isenabled()
     gc.disable()  # as timeit does
     try:
-        for _ in range(repeats - 1):
-            start = time.perf_counter()
-            for _ in range(number):
-                model.step()
-            per_step.append((time.perf_counter() - start) / number)
+        for _ in range(repeats):
+            for key, (model, number) in models.items():
+                start = time.perf_counter()
+                for _ in range(number):
+                    model.step()
+                per_step[key].append((time.perf_counter() - start) / number)
     finally:
         if gc_was_enabled:
             gc.enable()
-    return statistics.median(per_step), per_step, number
+    return per_step
+
+
+def time_single_step(model):
+    """One step, timed once (for a contestant too slow for more)."""
+    gc.collect()
+    start = time.perf_counter()
+    model.step()
+    return time.perf_counter() - start
 
 
 def machine_info():
@@ -403,6 +427,7 @@ def run(repeats, min_seconds, only=None, log=print):
             "repeats": repeats,
             "min_repeat_seconds": min_seconds,
             "statistic": "median seconds per step over the repeats",
+            "order": "interleaved: repeat 1 of every contestant, then repeat 2, ...",
         },
         "sizes": [],
         "skipped": [],
@@ -424,6 +449,7 @@ def run(repeats, min_seconds, only=None, log=print):
         entry = dict(size, initial_loss=float(reference[0]), results=[])
         log(f"\n{size['name']}: batch {size['batch']}, hidden {size['hidden']}, "
             f"initial loss {reference[0]:.6f}")
+        timed = {}     # key -> (model, steps per repeat), timed together below
         for key, cls in available.items():
             slow = key == "micrograd" and size["name"] == "large"
             build_start = time.perf_counter()
@@ -433,7 +459,7 @@ def run(repeats, min_seconds, only=None, log=print):
                 if slow:
                     # one step takes minutes: time it once, then check the loss and the
                     # gradients it left behind (the update changes .data, not .grad)
-                    median, per_step, number = time_steps(model, 1, min_seconds, single=True)
+                    seconds = time_single_step(model)
                     difference = agree(reference, (model.last_loss, model.gradients()))
                 else:
                     difference = agree(reference, model.loss_and_gradients())
@@ -442,24 +468,32 @@ def run(repeats, min_seconds, only=None, log=print):
                 entry["results"].append({"key": key, "implementation": cls.label,
                                          "error": str(exc)})
                 continue
-            check_seconds = time.perf_counter() - check_start
-            if not slow:
-                median, per_step, number = time_steps(model, repeats, min_seconds)
-            note = ("a single step timed once: micrograd needs minutes per step "
-                    "at this size" if slow else "")
-            entry["results"].append({
+            result = {
                 "key": key,
                 "implementation": cls.label,
-                "seconds_per_step": median,
-                "repeats_seconds_per_step": per_step,
-                "steps_per_repeat": number,
                 "max_relative_difference_from_numpy": difference,
                 "setup_seconds": check_start - build_start,
-                "check_seconds": check_seconds,
-                "note": note,
-            })
-            log(f"  {cls.label:16s} {median * 1e3:10.3f} ms/step  "
-                f"({len(per_step)} x {number} steps; agrees to {difference:.1e})")
+                "check_seconds": time.perf_counter() - check_start,
+                "note": ("a single step timed once: micrograd needs minutes per step "
+                         "at this size" if slow else ""),
+            }
+            entry["results"].append(result)
+            if slow:
+                result.update(seconds_per_step=seconds, repeats_seconds_per_step=[seconds],
+                              steps_per_repeat=1)
+            else:
+                timed[key] = (model, steps_per_repeat(model, min_seconds))
+        per_step = time_interleaved(timed, repeats)
+        for result in entry["results"]:
+            if result["key"] in timed:
+                result.update(seconds_per_step=statistics.median(per_step[result["key"]]),
+                              repeats_seconds_per_step=per_step[result["key"]],
+                              steps_per_repeat=timed[result["key"]][1])
+            if "seconds_per_step" in result:
+                log(f"  {result['implementation']:16s} {result['seconds_per_step'] * 1e3:10.3f} "
+                    f"ms/step  ({len(result['repeats_seconds_per_step'])} x "
+                    f"{result['steps_per_repeat']} steps; agrees to "
+                    f"{result['max_relative_difference_from_numpy']:.1e})")
         base = next((r["seconds_per_step"] for r in entry["results"]
                      if r["key"] == "numpy" and "seconds_per_step" in r), None)
         for r in entry["results"]:
@@ -489,6 +523,8 @@ def main(argv=None):
         parts = []
         if "dlmath" in times and "numpy" in times:
             parts.append(f"dlmath/NumPy {times['dlmath'] / times['numpy']:.2f}")
+        if "dlmath_readable" in times and "numpy" in times:
+            parts.append(f"readable/NumPy {times['dlmath_readable'] / times['numpy']:.2f}")
         if "micrograd" in times and "dlmath" in times:
             parts.append(f"micrograd/dlmath {times['micrograd'] / times['dlmath']:.0f}")
         if "torch" in times and "numpy" in times:

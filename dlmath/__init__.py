@@ -4,6 +4,7 @@ Reading order, each module importing only the ones before it: ``errors``,
 ``functions`` (the elementwise formulas on NumPy arrays, written once),
 ``graph`` (nodes and graphs), ``ops`` (each operation's forward and gradient
 rule), ``losses`` (fused, stable losses), ``autodiff`` (the backward pass),
+``compiled`` (an optional fast path replaying a run's plan, same numbers),
 ``session`` (running a graph: forward, backward, update), ``train``
 (optimizers), ``gradient_check`` (backprop against central differences).
 Around the engine: ``data`` (small seeded datasets), ``draw`` (pictures of a

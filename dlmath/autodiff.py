@@ -91,18 +91,22 @@ def gradient_override(op_class, fn):
             register_gradient(op_class, previous)
 
 
+def custom_rule(op):
+    """The gradient function registered for the class of ``op``, or None."""
+    return _custom_rules.get(type(op))
+
+
 # ---------------------------------------------------------------- the backward pass
 
-def backward(loss, values, wrt=None, plan=None):
+def backward(loss, values, wrt=None):
     """d loss / d node for every node between ``wrt`` (all nodes if None) and ``loss``.
 
     ``values`` holds a forward pass's value of every node (``Session`` and
     ``dlmath.session.evaluate`` make it). Returns a dict node -> gradient.
-    ``plan`` is ``backward_plan(loss, wrt)`` if the caller kept it (a Session
-    training the same graph again and again); it is worked out otherwise.
+    (``dlmath.compiled`` replays this loop with the plan worked out once.)
     """
     grads = {loss: np.ones_like(check_scalar(loss, values[loss]))}  # dL/dL = 1
-    for op, needs in reversed(plan or backward_plan(loss, wrt)):  # consumers first
+    for op, needs in reversed(backward_plan(loss, wrt)):  # consumers first
         # an intermediate gradient nobody asked for is dropped once used: frees memory early
         grad = grads.get(op) if wrt is None or op in wrt else grads.pop(op, None)
         if grad is None:
@@ -144,7 +148,7 @@ def apply_rule(op, grad, inputs, output, needs):
     """The gradient rule of ``op`` (registered, else the op's own
     ``backward_some``, which may skip the inputs whose ``needs`` is False) as a
     tuple of one gradient per input, with an error naming the op if it fails."""
-    custom = _custom_rules.get(type(op))
+    custom = custom_rule(op)
     try:
         input_grads = custom(op, grad, inputs, output) if custom \
             else op.backward_some(grad, inputs, output, needs)

@@ -20,8 +20,8 @@ def sigmoid(x):
 
 
 def relu(x):
-    """max(x, 0)."""
-    return np.maximum(x, 0)
+    """max(x, 0), elementwise."""
+    return np.maximum(x, 0.0)  # a float 0: NumPy's float loop, not a slower mixed-type one
 
 
 def logsumexp(x, axis=-1, keepdims=True):

@@ -31,7 +31,10 @@ class SoftmaxCrossEntropy(Operation):
     label = "softmax_xent"
 
     def forward(self, logits, labels):
-        logp, batch = self._log_probs(logits)
+        return self._loss(self._log_probs(logits), logits, labels)
+
+    def _loss(self, saved, logits, labels):
+        logp, batch = saved
         if labels.shape == logits.shape:
             return -(labels * logp).sum() / batch
         return -np.take_along_axis(logp, self._classes(logits, labels), -1).sum() / batch
@@ -40,8 +43,19 @@ class SoftmaxCrossEntropy(Operation):
         return self.backward_some(grad, inputs, output, (True, True))
 
     def backward_some(self, grad, inputs, output, needs):
+        return self.backward_saved(grad, inputs, output, self._log_probs(inputs[0]), needs)
+
+    # The fast path (``dlmath.compiled``) keeps the forward pass's log-probabilities
+    # for the backward pass instead of computing them twice; same numbers.
+    def forward_saving(self, logits, labels):
+        """(the loss, what ``backward_saved`` needs: log softmax(z) and the batch size)."""
+        saved = self._log_probs(logits)
+        return self._loss(saved, logits, labels), saved
+
+    def backward_saved(self, grad, inputs, output, saved, needs):
+        """``backward_some``, given the forward pass's ``saved`` log-probabilities."""
         logits, labels = inputs
-        logp, batch = self._log_probs(logits)
+        logp, batch = saved
         p, scale = np.exp(logp), grad / batch
         if labels.shape == logits.shape:
             row_sums = labels.sum(axis=-1, keepdims=True)   # 1 for probabilities

@@ -3,14 +3,16 @@
 A run computes every node the fetches depend on, in topological order, and
 keeps the values in a dictionary local to that run (nodes store no results,
 only Variables hold state). Running a training step (the ``Update`` node an
-optimizer's ``minimize`` returns) does the whole step here, in three lines of
-``Session.run``: the forward pass, the backward pass (``dlmath.autodiff``) and
-the optimizer's update.
+optimizer's ``minimize`` returns) does the whole step here, in
+``Session._run_readable``: the forward pass, the backward pass
+(``dlmath.autodiff``) and the optimizer's update. A run repeated with the same
+fetches takes a fast path with identical results (``dlmath.compiled``).
 """
 
 import numpy as np
 
-from .autodiff import backward, backward_plan
+from .autodiff import backward
+from .compiled import CompiledRun
 from .errors import FeedError, GradientError, GraphError
 from .graph import Node, Placeholder, Update, Variable, topological_order
 
@@ -147,11 +149,16 @@ class Session:
     ``Session(graph=g)`` runs nodes of ``g`` only and refuses others with a
     :class:`~dlmath.errors.GraphError` naming both graphs; ``Session()`` runs
     the graph of the nodes it is given.
+
+    ``compiled=True`` (the default) lets a run of fetches it has run before
+    take a fast path (``dlmath.compiled``) that gives identical results;
+    ``compiled=False`` runs every step through the readable passes below.
     """
 
-    def __init__(self, graph=None):
+    def __init__(self, graph=None, compiled=True):
         self.graph = graph
-        self._plans = {}          # fetches -> (graph version, forward nodes, steps)
+        self.compiled = compiled
+        self._compiled_runs = {}   # tuple of fetches -> CompiledRun (only a cache)
 
     def run(self, fetches, feed_dict=None):
         """Compute ``fetches`` (a node, or a list/tuple of nodes).
@@ -163,36 +170,46 @@ class Session:
         """
         nodes, single = as_fetch_list(fetches)
         graph = graph_of(nodes, self.graph)
-        forward, steps = self._plan(nodes, graph)
-        values = prepare_feed(feed_dict, graph)
-        for node in forward:                                # forward pass
-            if node not in values:
-                values[node] = node.compute(values)
-        for step, plan in steps:                            # training steps, last
-            grads = backward(step.loss, values, step.variables, plan)  # backward pass
-            step.optimizer.apply_gradients(
-                [(grads.get(v), v) for v in step.variables])           # update
-            values[step] = None
+        feed = prepare_feed(feed_dict, graph)
+        done = self._run_compiled(nodes, graph, feed) if self.compiled else None
+        values = done if done is not None else self._run_readable(nodes, feed)
         results = [values[node] for node in nodes]
         for i, node in enumerate(nodes):
             if node.kind in ("variable", "constant"):
                 results[i] = results[i].copy()     # editing it must not change the node
         return results[0] if single else results
 
-    def _plan(self, nodes, graph):
-        """(nodes to compute in order, [(Update node, its backward plan)] to
-        run after them) for ``nodes``. Only a shortcut: worked out once per list
-        of fetches, and again if the graph grew."""
+    @staticmethod
+    def _run_readable(nodes, values):
+        """A run in three steps: forward pass, then for each training step its
+        backward pass and the optimizer's update. ``values`` holds the feed."""
+        order = topological_order(nodes)
+        for node in order:                                  # forward pass
+            if node not in values and not isinstance(node, Update):
+                values[node] = node.compute(values)
+        for step in [n for n in order if isinstance(n, Update)]:  # training steps, last
+            grads = backward(step.loss, values, step.variables)   # backward pass
+            step.optimizer.apply_gradients(
+                [(grads.get(v), v) for v in step.variables])      # update
+            values[step] = None
+        return values
+
+    def _run_compiled(self, nodes, graph, feed):
+        """The run's values by the fast path (with the update done), or None
+        where the readable path must run (see ``dlmath.compiled``)."""
         key = tuple(nodes)
-        plan = self._plans.get(key)
-        if plan is None or plan[0] != graph.version:
-            order = topological_order(nodes)
-            plan = (graph.version,
-                    [n for n in order if not isinstance(n, Update)],
-                    [(n, backward_plan(n.loss, n.variables)) for n in order
-                     if isinstance(n, Update)])
-            self._plans[key] = plan
-        return plan[1], plan[2]
+        compiled = self._compiled_runs.get(key)
+        if compiled is None or compiled.graph_version != graph.version:
+            compiled = self._compiled_runs[key] = CompiledRun(nodes, graph)
+        done = compiled.run(dict(feed)) if compiled.usable else None
+        if done is None:
+            return None
+        values, grads = done
+        step = compiled.step
+        if step is not None:
+            step.optimizer.apply_gradients([(grads.get(v), v) for v in step.variables])
+            values[step] = None
+        return values
 
     def close(self):
         pass

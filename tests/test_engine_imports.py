@@ -16,8 +16,8 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "dlmath"
 
-ENGINE = ["errors", "functions", "graph", "ops", "losses", "autodiff", "session", "train",
-          "gradient_check", "data", "draw", "glue"]
+ENGINE = ["errors", "functions", "graph", "ops", "losses", "autodiff", "compiled", "session",
+          "train", "gradient_check", "data", "draw", "glue"]
 # what each layer may import, besides the modules before it in its own list
 LAYERS = {
     "course": {"engine", "dlmath", "course"},

@@ -4,7 +4,6 @@ Each test makes a throw-away lesson, breaks it in one specific way, and checks t
 `make test` uses (nbval in strict mode, the pair checks, the -W book build) fail on it.
 """
 
-import json
 import os
 import re
 import subprocess

@@ -24,8 +24,8 @@ from dlmath.course.linear_algebra import input_gradient, weight_gradient
 from dlmath.course.training_criterion import softmax_cross_entropy_gradient
 from dlmath.functions import sigmoid as _sig, softmax as _softmax
 
-from .checking import (RANDOM_CASES, Case, Problem, checker, grade_function, is_unattempted, not_attempted,
-                       returns_nothing, run_learner, timeout_feedback)
+from .checking import (RANDOM_CASES, Case, Problem, checker, failed_call, function_problem, grade_function,
+                       run_learner)
 from .feedback import CORRECT, INCORRECT, Feedback, clean_text, format_value
 from .mistakes import close
 
@@ -112,33 +112,20 @@ def _describe_node(node):
 @checker
 def check_compute_gradients(compute_gradients=...):
     """Check ``compute_gradients(loss, values)``: dL/dnode for every node, against dlmath's own backprop."""
-    if is_unattempted(compute_gradients):
-        return not_attempted(_BACKPROP_TITLE)
-    if not callable(compute_gradients):
-        return Feedback(INCORRECT, _BACKPROP_TITLE,
-                        f"This check expects a function, but received {format_value(compute_gradients)} "
-                        f"(a {type(compute_gradients).__name__}).",
-                        hint="Pass the function itself, without calling it: compute_gradients(loss, values).")
+    problem = function_problem(compute_gradients, _BACKPROP_TITLE, "compute_gradients(loss, values)")
+    if problem is not None:
+        return problem
     for number, make in enumerate(_GRAPHS, start=1):
         label, loss, feed = make()
         where = f"Graph {number} of {len(_GRAPHS)} ({label})"
         order, values = _forward(loss, feed)
         expected = dm.compute_gradients(loss, feed_dict=feed)
         outcome = run_learner(compute_gradients, (loss, dict(values)), copy_args=False)
-        if outcome.stub:
-            return not_attempted(_BACKPROP_TITLE)
-        if outcome.timed_out:
-            return timeout_feedback(_BACKPROP_TITLE, where)
-        if outcome.error is not None:
-            error = outcome.error
-            return Feedback(INCORRECT, _BACKPROP_TITLE,
-                            f"{where}: your function raised {type(error).__name__}: {clean_text(error)}",
-                            hint=_backprop_error_hint(error))
+        failed = failed_call(outcome, _BACKPROP_TITLE, where, error_hint=_backprop_error_hint,
+                             needs_value=True)
+        if failed is not None:
+            return failed
         received = outcome.value
-        if received is None:
-            return returns_nothing(_BACKPROP_TITLE, outcome.printed)
-        if received is Ellipsis:
-            return not_attempted(_BACKPROP_TITLE)
         if not isinstance(received, dict):
             return Feedback(INCORRECT, _BACKPROP_TITLE,
                             f"{where}: your function returned a {type(received).__name__}, not a dict.",

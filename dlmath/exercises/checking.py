@@ -241,6 +241,41 @@ def timeout_feedback(title, where, seconds=None) -> Feedback:
                          "false, or a counter that is never increased.")
 
 
+def function_problem(fn, title, signature=None, *, name_type=True, refuse_classes=False) -> Feedback | None:
+    """The feedback when ``fn`` is not a function to check, else None: "not attempted"
+    for a stub, or "this check expects a function" (naming the type of what came
+    if ``name_type``; a class counts as not a function if ``refuse_classes``)."""
+    if is_unattempted(fn):
+        return not_attempted(title)
+    if not callable(fn) or (refuse_classes and isinstance(fn, type)):
+        kind = f" (a {type(fn).__name__})" if name_type else ""
+        return Feedback(INCORRECT, title,
+                        f"This check expects a function, but received {format_value(fn)}{kind}.",
+                        hint=f"Pass the function itself, without calling it: {signature}." if signature else None)
+    return None
+
+
+def failed_call(outcome, title, where, *, error_hint=None, details=(), needs_value=False) -> Feedback | None:
+    """The feedback when a call of the learner's function did not give a result, else None:
+    a stub ("not attempted"), a time-out, an exception ("{where}: your function
+    raised ...", with ``error_hint(error)`` as hint); with ``needs_value``, also a
+    function that returned None (or printed instead) or ``...``."""
+    if outcome.stub:
+        return not_attempted(title)
+    if outcome.timed_out:
+        return timeout_feedback(title, where)
+    error = outcome.error
+    if error is not None:
+        return Feedback(INCORRECT, title,
+                        f"{where}: your function raised {type(error).__name__}: {clean_text(error)}",
+                        details=details, hint=error_hint(error) if error_hint else None)
+    if needs_value and outcome.value is None:
+        return returns_nothing(title, outcome.printed)
+    if needs_value and outcome.value is Ellipsis:
+        return not_attempted(title)
+    return None
+
+
 def _call(fn, args):
     """Call the learner's function on copies of args; return (result, error).
 
@@ -352,9 +387,32 @@ def _printed_detail(outcome):
 # --- grading a function -----------------------------------------------------------------
 
 
+def with_nan_hint(feedback, fn, cases, reference, hint):
+    """Give ``hint`` when the first case the learner's function gets wrong comes out as NaN or inf.
+
+    Typical mistakes (``0 * log 0``, an overflowing ``exp``) give NaN rather than a
+    wrong number, and the comparison with known wrong answers cannot match NaN."""
+    if feedback.passed or not callable(fn):
+        return feedback
+    for case in cases:
+        received, error = _call(fn, case.args)
+        if error is not None or received is None or received is Ellipsis:
+            return feedback
+        try:
+            array = np.asarray(received, dtype=float)
+        except (TypeError, ValueError):
+            return feedback
+        if array.size and not np.all(np.isfinite(array)):
+            feedback.hint = hint
+            return feedback
+        if not close(array, reference(*case.args)):
+            return feedback
+    return feedback
+
+
 def grade_function(fn, reference, cases, *, title, signature=None, mistakes=(), rtol=1e-6, atol=1e-9,
                    random_cases=None, n_random=None, exact=False, forbid_mutation=False,
-                   unpack=None, part_names=None) -> Feedback:
+                   unpack=None, part_names=None, nan_hint=None) -> Feedback:
     """Run ``fn`` and ``reference`` on every case and report the first difference.
 
     Parameters
@@ -375,14 +433,18 @@ def grade_function(fn, reference, cases, *, title, signature=None, mistakes=(), 
     unpack : ``raw_result -> value or Problem``: turns a structured result (a pair
         ``(w, b)``...) into one comparable array, or explains its wrong form.
     part_names : names of the parts of a tuple result, for the "partly done" message.
+    nan_hint : the hint to give when the first fixed case the learner's function gets
+        wrong comes out as NaN or inf (see :func:`with_nan_hint`).
     """
-    if is_unattempted(fn):
-        return not_attempted(title)
-    if not callable(fn) or isinstance(fn, type):
-        return Feedback(INCORRECT, title,
-                        f"This check expects a function, but received {format_value(fn)} "
-                        f"(a {type(fn).__name__}).",
-                        hint=f"Pass the function itself, without calling it: {signature}." if signature else None)
+    if nan_hint is not None:
+        feedback = grade_function(fn, reference, cases, title=title, signature=signature, mistakes=mistakes,
+                                  rtol=rtol, atol=atol, random_cases=random_cases, n_random=n_random,
+                                  exact=exact, forbid_mutation=forbid_mutation, unpack=unpack,
+                                  part_names=part_names)
+        return with_nan_hint(feedback, fn, cases, reference, nan_hint)
+    problem = function_problem(fn, title, signature, refuse_classes=True)
+    if problem is not None:
+        return problem
     cases = list(cases)
     if random_cases is not None:
         rng = random_generator(title)
@@ -392,16 +454,11 @@ def grade_function(fn, reference, cases, *, title, signature=None, mistakes=(), 
     for number, case in enumerate(cases, start=1):
         where = f"Case {number} of {len(cases)} ({case.label})"
         outcome = run_learner(fn, case.args)
-        if outcome.stub:
-            return not_attempted(title)
-        if outcome.timed_out:
-            return timeout_feedback(title, where)
-        if outcome.error is not None:
-            error = outcome.error
-            return Feedback(INCORRECT, title,
-                            f"{where}: your function raised {type(error).__name__}: {clean_text(error)}",
-                            details=_printed_detail(outcome),
-                            hint=_same_error(error, case.args, mistakes) or _error_hint(error, signature))
+        failed = failed_call(outcome, title, where, details=_printed_detail(outcome),
+                             error_hint=lambda error: _same_error(error, case.args, mistakes)
+                             or _error_hint(error, signature))
+        if failed is not None:
+            return failed
         received = outcome.value
         names = _parameter_names(signature, len(case.args))
         changed = _changed_arguments(case.args, outcome.args, names)

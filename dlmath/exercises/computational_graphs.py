@@ -14,15 +14,14 @@
 """
 
 import copy
-import warnings
 
 import numpy as np
 
 from dlmath.functions import sigmoid as _sigmoid
 
-from .checking import (RANDOM_CASES, Case, checker, grade_function, grade_value, is_unattempted,
+from .checking import (RANDOM_CASES, Case, checker, function_problem, grade_function, grade_value,
                        not_attempted, random_generator, returns_nothing, run_learner, timeout_feedback)
-from .feedback import CORRECT, INCORRECT, Feedback, clean_text, format_value
+from .feedback import CORRECT, INCORRECT, Feedback, clean_text
 
 # --- topological sort ------------------------------------------------------------
 
@@ -131,13 +130,9 @@ def check_topological_sort(topological_sort=...):
     ``graph`` maps each node name to the list of its input names (leaves map to
     ``[]``). Return a list of all the names; any valid order is accepted.
     """
-    if is_unattempted(topological_sort):
-        return not_attempted(_SORT_TITLE)
-    if not callable(topological_sort):
-        return Feedback(INCORRECT, _SORT_TITLE,
-                        f"This check expects a function, but received {format_value(topological_sort)} "
-                        f"(a {type(topological_sort).__name__}).",
-                        hint=f"Pass the function itself, without calling it: {_SORT_SIGNATURE}.")
+    problem = function_problem(topological_sort, _SORT_TITLE, _SORT_SIGNATURE)
+    if problem is not None:
+        return problem
     rng = random_generator(_SORT_TITLE)
     cases = _SORT_CASES + [(f"random case {i + 1}: {label}", graph)
                            for i, (label, graph) in enumerate(_random_graph(rng) for _ in range(RANDOM_CASES))]

@@ -24,8 +24,8 @@ from dlmath.course.frameworks import checkpoint_peak_activations as _peak
 from dlmath.course.frameworks import linear_per_example_gradients as _per_example
 from dlmath.course.frameworks import tape_gradients as _backward
 
-from .checking import (Case, checker, grade_function, grade_value, is_unattempted, not_attempted, returns_nothing,
-                       run_learner, timeout_feedback)
+from .checking import (Case, checker, failed_call, function_problem, grade_function, grade_value,
+                       is_unattempted, not_attempted, run_learner)
 from .feedback import CORRECT, INCORRECT, Feedback, clean_text, format_value
 
 # --- backward over a tape ---------------------------------------------------------
@@ -137,43 +137,33 @@ def _matches(received, expected):
                                               for k, v in expected.items())
 
 
+def _tape_error_hint(error):
+    if isinstance(error, KeyError):
+        return ("A gradient was looked up before it was computed: read the tape backwards "
+                "(reversed(tape)), starting from grads = {loss: 1.0}, and skip records whose "
+                "output has no gradient.")
+    if isinstance(error, TypeError) and "argument" in str(error):
+        return f"Your function should be callable as {_TAPE_SIGNATURE}."
+    if isinstance(error, (TypeError, ValueError)) and "unpack" in str(error):
+        return "Each record is a tuple (output, inputs, vjp): for output, inputs, vjp in ..."
+    return None
+
+
 @checker
 def check_tape_backward(backward=...):
     """Check ``backward(tape, loss)``: the gradients of the loss for every name on the tape."""
-    if is_unattempted(backward):
-        return not_attempted(_TAPE_TITLE)
-    if not callable(backward):
-        return Feedback(INCORRECT, _TAPE_TITLE,
-                        f"This check expects a function, but received {format_value(backward)}.",
-                        hint=f"Pass the function itself, without calling it: {_TAPE_SIGNATURE}.")
+    problem = function_problem(backward, _TAPE_TITLE, _TAPE_SIGNATURE, name_type=False)
+    if problem is not None:
+        return problem
     for number, make in enumerate(_TAPES, start=1):
         label, tape, loss = make()
         where = f"Case {number} of {len(_TAPES)} ({label})"
         expected = _backward(tape, loss)
         outcome = run_learner(backward, (list(tape), loss), copy_args=False)
-        if outcome.stub:
-            return not_attempted(_TAPE_TITLE)
-        if outcome.timed_out:
-            return timeout_feedback(_TAPE_TITLE, where)
-        if outcome.error is not None:
-            error = outcome.error
-            hint = None
-            if isinstance(error, KeyError):
-                hint = ("A gradient was looked up before it was computed: read the tape backwards "
-                        "(reversed(tape)), starting from grads = {loss: 1.0}, and skip records whose "
-                        "output has no gradient.")
-            elif isinstance(error, TypeError) and "argument" in str(error):
-                hint = f"Your function should be callable as {_TAPE_SIGNATURE}."
-            elif isinstance(error, (TypeError, ValueError)) and "unpack" in str(error):
-                hint = "Each record is a tuple (output, inputs, vjp): for output, inputs, vjp in ..."
-            return Feedback(INCORRECT, _TAPE_TITLE,
-                            f"{where}: your function raised {type(error).__name__}: {clean_text(error)}",
-                            hint=hint)
+        failed = failed_call(outcome, _TAPE_TITLE, where, error_hint=_tape_error_hint, needs_value=True)
+        if failed is not None:
+            return failed
         received = outcome.value
-        if received is None:
-            return returns_nothing(_TAPE_TITLE, outcome.printed)
-        if received is Ellipsis:
-            return not_attempted(_TAPE_TITLE)
         if not isinstance(received, dict):
             return Feedback(INCORRECT, _TAPE_TITLE,
                             f"{where}: your function returned {clean_text(repr(received), 80)}, not a dict.",

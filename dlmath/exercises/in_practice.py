@@ -26,7 +26,8 @@ import numpy as np
 
 import dlmath as dm
 
-from .checking import (RANDOM_CASES, TIME_LIMIT, Case, Problem, checker, grade_function, is_unattempted, not_attempted,
+from .checking import (RANDOM_CASES, TIME_LIMIT, Case, Problem, checker, function_problem, grade_function,
+                       is_unattempted, not_attempted,
                        partial_answer, random_generator, returns_nothing, run_learner,
                        timeout_feedback)
 from .feedback import CORRECT, INCORRECT, Feedback, clean_text, format_value
@@ -116,12 +117,9 @@ def _split_problem(parts, n, val_fraction, test_fraction):
 @checker
 def check_train_val_split(split=...):
     """Check ``split(n, val_fraction, test_fraction, seed)``: three disjoint, shuffled index arrays."""
-    if is_unattempted(split):
-        return not_attempted(_SPLIT_TITLE)
-    if not callable(split):
-        return Feedback(INCORRECT, _SPLIT_TITLE,
-                        f"This check expects a function, but received {format_value(split)}.",
-                        hint=f"Pass the function itself, without calling it: {_SPLIT_SIGNATURE}.")
+    problem = function_problem(split, _SPLIT_TITLE, _SPLIT_SIGNATURE, name_type=False)
+    if problem is not None:
+        return problem
     first = {}
     rng = random_generator(_SPLIT_TITLE)
     cases = _SPLIT_CASES + [_random_split_args(rng) for _ in range(RANDOM_CASES)]

@@ -19,7 +19,7 @@ from dlmath.course.perceptrons import perceptron_loss_gradient as _loss_gradient
 from dlmath.course.perceptrons import perceptron_update as _update, predict as _predict
 
 from .checking import Case, Problem, checker, grade_function
-from .feedback import INCORRECT, Feedback, format_value
+from .feedback import format_value
 
 
 def _cases_X(seed, n, d=2):

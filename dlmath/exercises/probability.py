@@ -22,15 +22,14 @@
 
 Some typical mistakes give NaN rather than a wrong number (``0 * log 0``, an
 overflowing ``exp``); the generic comparison cannot match NaN against a known
-wrong answer, so :func:`_with_nan_hint` looks for them explicitly.
+wrong answer, so these checkers give ``grade_function`` a ``nan_hint``.
 """
 
 import numpy as np
 
 from dlmath.course.probability import entropy_bits as _entropy, softmax_t as _softmax_t
 
-from .checking import Case, _call, checker, grade_function
-from .mistakes import close
+from .checking import Case, checker, grade_function
 
 LN2 = np.log(2.0)
 
@@ -44,26 +43,6 @@ def _xlogy(x, y, log=np.log):
     with np.errstate(divide="ignore"):
         out[mask] = np.broadcast_to(x, out.shape)[mask] * log(np.broadcast_to(y, out.shape)[mask])
     return out
-
-
-def _with_nan_hint(feedback, fn, cases, reference, hint):
-    """Give ``hint`` when the first case the learner's function gets wrong comes out as NaN or inf."""
-    if feedback.passed or not callable(fn):
-        return feedback
-    for case in cases:
-        received, error = _call(fn, case.args)
-        if error is not None or received is None or received is Ellipsis:
-            return feedback
-        try:
-            array = np.asarray(received, dtype=float)
-        except (TypeError, ValueError):
-            return feedback
-        if array.size and not np.all(np.isfinite(array)):
-            feedback.hint = hint
-            return feedback
-        if not close(array, reference(*case.args)):
-            return feedback
-    return feedback
 
 
 # --- entropy in bits ------------------------------------------------------------
@@ -115,10 +94,10 @@ _ENTROPY_NAN_HINT = ("Your function returns NaN when some p is 0: 0 * log(0) is 
 @checker
 def check_entropy(entropy=...):
     """Check ``entropy(p)``: the entropy in bits of a probability vector ``p``."""
-    feedback = grade_function(entropy, _entropy, _ENTROPY_CASES, title="entropy",
-                              signature="entropy(p)", mistakes=_ENTROPY_MISTAKES,
-                              random_cases=_random_entropy_case)
-    return _with_nan_hint(feedback, entropy, _ENTROPY_CASES, _entropy, _ENTROPY_NAN_HINT)
+    return grade_function(entropy, _entropy, _ENTROPY_CASES, title="entropy",
+                          signature="entropy(p)", mistakes=_ENTROPY_MISTAKES,
+                          random_cases=_random_entropy_case,
+                          nan_hint=_ENTROPY_NAN_HINT)
 
 
 # --- KL divergence in nats ---------------------------------------------------------
@@ -170,10 +149,10 @@ _KL_NAN_HINT = ("Your function returns NaN when some p_i is 0: 0 * log(0 / q) is
 @checker
 def check_kl_divergence(kl_divergence=...):
     """Check ``kl_divergence(p, q)``: D_KL(p || q) in nats for probability vectors p and q."""
-    feedback = grade_function(kl_divergence, _kl, _KL_CASES, title="KL divergence",
-                              signature="kl_divergence(p, q)", mistakes=_KL_MISTAKES,
-                              random_cases=_random_kl_case)
-    return _with_nan_hint(feedback, kl_divergence, _KL_CASES, _kl, _KL_NAN_HINT)
+    return grade_function(kl_divergence, _kl, _KL_CASES, title="KL divergence",
+                          signature="kl_divergence(p, q)", mistakes=_KL_MISTAKES,
+                          random_cases=_random_kl_case,
+                          nan_hint=_KL_NAN_HINT)
 
 
 # --- Bernoulli log-likelihood and maximum likelihood ---------------------------------
@@ -316,10 +295,10 @@ _SOFTMAX_NAN_HINT = ("Your function returns NaN or inf for large logits (or a sm
 @checker
 def check_softmax_with_temperature(softmax_t=...):
     """Check ``softmax_t(logits, T)``: probabilities proportional to exp(logits / T), for 1-d logits."""
-    feedback = grade_function(softmax_t, _softmax_t, _SOFTMAX_CASES, title="softmax with temperature",
-                              signature="softmax_t(logits, T)", mistakes=_SOFTMAX_MISTAKES,
-                              random_cases=_random_softmax_case)
-    return _with_nan_hint(feedback, softmax_t, _SOFTMAX_CASES, _softmax_t, _SOFTMAX_NAN_HINT)
+    return grade_function(softmax_t, _softmax_t, _SOFTMAX_CASES, title="softmax with temperature",
+                          signature="softmax_t(logits, T)", mistakes=_SOFTMAX_MISTAKES,
+                          random_cases=_random_softmax_case,
+                          nan_hint=_SOFTMAX_NAN_HINT)
 
 
 # --- derivations by hand: the variance of a sample mean ---------------------------------
@@ -433,10 +412,10 @@ _COIN_KL_NAN_HINT = ("Your function returns NaN when p is 0 or 1: 0 * log(0) is 
 @checker
 def check_coin_kl(coin_kl=...):
     """Check ``coin_kl(p, q)``: D_KL(Bernoulli(p) || Bernoulli(q)) in nats, for 0 <= p <= 1 and 0 < q < 1."""
-    feedback = grade_function(coin_kl, _coin_kl, _COIN_KL_CASES, title="KL divergence between two coins",
-                              signature="coin_kl(p, q)", mistakes=_COIN_KL_MISTAKES,
-                              random_cases=_random_coin_kl_case)
-    return _with_nan_hint(feedback, coin_kl, _COIN_KL_CASES, _coin_kl, _COIN_KL_NAN_HINT)
+    return grade_function(coin_kl, _coin_kl, _COIN_KL_CASES, title="KL divergence between two coins",
+                          signature="coin_kl(p, q)", mistakes=_COIN_KL_MISTAKES,
+                          random_cases=_random_coin_kl_case,
+                          nan_hint=_COIN_KL_NAN_HINT)
 
 
 # --- derivations by hand: the KL divergence between two Gaussians -----------------------
