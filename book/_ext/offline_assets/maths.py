@@ -134,18 +134,35 @@ def container_scale(ex_factor: float = EX_FACTOR) -> str:
     return "%.1f%%" % (100 * ex_factor / 0.442)  # 0.442 em: the x height of MathJax's TeX font
 
 
-# What MathJax writes on every formula that the page does not need (about 0.5 MB over the
+# What MathJax writes on every formula that the page does not need (about 0.6 MB over the
 # book): the container's scale and position, the same for all (moved into the stylesheet);
-# MathML's xmlns (implied in an HTML page); `unselectable` (Internet Explorer's, the CSS has
-# user-select); and the TeX class of each group, for MathJax's own use.
-REDUNDANT = re.compile(r' xmlns="http://www\.w3\.org/1998/Math/MathML"| unselectable="on"'
+# its class MathJax (no stylesheet uses it); MathML's xmlns (implied in an HTML page);
+# `unselectable` (Internet Explorer's, the CSS has user-select); the default display="inline"
+# of the screen readers' MathML (the CSS styles display="block"); and the TeX class of each
+# group, for MathJax's own use.
+REDUNDANT = re.compile(r'(?<=<mjx-container) class="MathJax"'
+                       r'| xmlns="http://www\.w3\.org/1998/Math/MathML"| unselectable="on"'
+                       r'|(?<=<mjx-assistive-mml) display="inline"'
                        r'| data-mjx-texclass="\w+"| texclass="\w+"')
+
+
+# Each character is an element <mjx-c class="mjx-c1D44E TEX-I"> styled by a rule of that class:
+# the class is shortened (c1D44E) in the pages and the stylesheet alike.
+CHAR_CLASS = re.compile(r"\bmjx-c([0-9A-F]{2,})(?![\w-])")
 
 
 def compact(html: str, ex_factor: float = EX_FACTOR) -> str:
     """MathJax's output for a fragment without what :data:`REDUNDANT` names."""
     html = html.replace(' style="font-size: %s; position: relative;"' % container_scale(ex_factor), "")
-    return REDUNDANT.sub("", html)
+    html = html.replace('<mjx-assistive-mml unselectable="on" display="inline">', "<mjx-assistive-mml>")
+    return CHAR_CLASS.sub(r"c\1", REDUNDANT.sub("", html))
+
+
+def single_quoted(html: str) -> str:
+    """The attributes of the typeset formulas in ``html`` in single quotes: a quiz's texts are JSON
+    strings, where each double quote costs a backslash (and base64 a third more)."""
+    return re.sub(r"<mjx-container\b.*?</mjx-container>",
+                  lambda m: re.sub(r'="([^"\'<>]*)"', r"='\1'", m.group(0)), html, flags=re.S)
 
 
 def replace_in_page(html: str, typeset_html: dict[str, str]) -> str:
@@ -159,7 +176,7 @@ def replace_in_page(html: str, typeset_html: dict[str, str]) -> str:
         for container, key in _quiz_strings(questions):
             text = jaxify(container[key])
             if text in typeset_html:
-                container[key] = typeset_html[text]
+                container[key] = single_quoted(typeset_html[text])
         encoded = json.dumps(questions, ensure_ascii=True, separators=(",", ":"))
         return match.group(1) + base64.b64encode(encoded.encode("ascii")).decode("ascii") + match.group(3)
 
@@ -191,7 +208,7 @@ def stylesheet(css: str, fonts: dict[str, str]) -> str:
            '   built (book/_ext/offline_assets/maths.py). */\n'
            'mjx-container[jax="CHTML"] {\nfont-size: %s;\nposition: relative;\n}\n'
            % (MATHJAX_VERSION, container_scale()) + css)
-    return re.sub(r"\n\s*", "\n", css).strip() + "\n"
+    return CHAR_CLASS.sub(r"c\1", re.sub(r"\n\s*", "\n", css).strip()) + "\n"
 
 
 def typeset_site(app) -> None:
