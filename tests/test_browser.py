@@ -565,7 +565,8 @@ def test_site_ships_no_file_that_no_page_names():
     texts = [p.read_text(encoding="utf-8", errors="replace")
              for p in [*HTML.rglob("*.html"), *static.rglob("*.css"), *static.rglob("*.js")]]
     unnamed = [p.relative_to(HTML).as_posix() for p in static.rglob("*") if p.is_file()
-               and not any(p.name in text for text in texts)]
+               and not any(re.search(r"(?<![\w.-])%s(?![\w-])" % re.escape(p.name), text)
+                           for text in texts)]
     assert not unnamed, f"files no page uses: {unnamed}"
 
 

@@ -147,3 +147,11 @@ def test_stored_figures_become_palette_pngs():
     with PIL.Image.open(io.BytesIO(stored)) as image:
         assert image.mode == "P" and image.size == (320, 240)
     assert lesson_pairs.lighten_figures(notebook) == 0, "a palette PNG is left as it is"
+
+
+def test_indentation_is_squeezed_outside_verbatim_text():
+    html = ('<div>\n    <p>a\n      b</p>\n  <pre>  x\n    y</pre>\n  <script>\n  let s = "  ";\n</script>'
+            '\n  <textarea>\n  t</textarea></div>')
+    assert offline_assets.squeeze_indentation(html) == (
+        '<div>\n<p>a\nb</p>\n<pre>  x\n    y</pre>\n<script>\n  let s = "  ";\n</script>'
+        '\n<textarea>\n  t</textarea></div>')

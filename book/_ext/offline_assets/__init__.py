@@ -132,6 +132,19 @@ TOGGLER_IMAGES = ("minus.png", "plus.png")
 FA_REGULAR_FACE = re.compile(r'@font-face\{[^}]*fa-regular-400[^}]*\}')
 
 
+VERBATIM = re.compile(r"(<(pre|script|style|textarea)\b.*?</\2>)", re.S | re.I)
+
+
+def squeeze_indentation(html: str) -> str:
+    """The page without the indentation of its lines, except inside <pre>, <script>, <style> and
+    <textarea>: elsewhere a line break and the spaces after it show as one space, like a bare
+    line break."""
+    parts = VERBATIM.split(html)
+    # split() returns text, (match, tag name), text, ...: squeeze the text parts only
+    return "".join(part if index % 3 else re.sub(r"\n[ \t]+", "\n", part)
+                   for index, part in enumerate(parts) if index % 3 != 2)
+
+
 def defer_head_scripts(html: str) -> str:
     """Add ``defer`` to every external script of the page's <head> but those in KEEP_SYNC."""
     end = html.find("</head>")
@@ -169,7 +182,8 @@ def remove_unused_files(out: Path, pages: list[Path]) -> list[str]:
     removed = []
     for path in sorted(p for p in static.rglob("*") if p.is_file()):
         name = path.name
-        named_elsewhere = any(name in text for other, text in texts.items() if other != path)
+        named = re.compile(r"(?<![\w.-])%s(?![\w-])" % re.escape(name))  # not pydata-sphinx-theme.css for theme.css
+        named_elsewhere = any(named.search(text) for other, text in texts.items() if other != path)
         if name in TOGGLER_IMAGES:
             named_elsewhere = "toggler" in "".join(texts[p] for p in pages)
         if name.endswith(".LICENSE.txt"):
@@ -314,6 +328,7 @@ def _lighten_site(app, exception) -> None:
     for page in pages:
         html = page.read_text(encoding="utf-8")
         lighter = THEME_CSS.sub(r'href="\1_static/basic.css"', defer_head_scripts(html))
+        lighter = squeeze_indentation(lighter)
         if renamed:
             lighter = IMAGE_SRC.sub(lambda m: m.group(1) + renamed.get(m.group(2), m.group(2)), lighter)
         if lighter != html:
