@@ -155,3 +155,16 @@ def test_indentation_is_squeezed_outside_verbatim_text():
     assert offline_assets.squeeze_indentation(html) == (
         '<div>\n<p>a\nb</p>\n<pre>  x\n    y</pre>\n<script>\n  let s = "  ";\n</script>'
         '\n<textarea>\n  t</textarea></div>')
+
+
+def test_search_scripts_load_after_the_page_and_figures_lazily():
+    page = ('<head><script defer src="../_static/searchtools.js"></script>\n'
+            '<script defer src="../_static/language_data.js"></script>\n'
+            '<script defer src="../searchindex.js"></script></head>'
+            '<body><img src="../_images/a.webp" alt="a"><img loading="eager" src="b.png"></body>')
+    done = offline_assets.load_later(page)
+    assert '<script defer src="../searchindex.js">' not in done
+    assert 'addEventListener("load"' in done and '"../searchindex.js"' in done
+    assert '<img loading="lazy" src="../_images/a.webp"' in done and '<img loading="eager"' in done
+    search = page.replace("<body>", '<body><div id="search-results"></div>')
+    assert '<script defer src="../searchindex.js">' in offline_assets.load_later(search)

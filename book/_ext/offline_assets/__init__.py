@@ -132,6 +132,31 @@ TOGGLER_IMAGES = ("minus.png", "plus.png")
 FA_REGULAR_FACE = re.compile(r'@font-face\{[^}]*fa-regular-400[^}]*\}')
 
 
+# pydata-sphinx-theme puts Sphinx's search scripts and the whole search index in every page's
+# head, for a search-as-you-type box that this book does not turn on (the search box opens
+# search.html, which loads them itself). They are fetched once the page has loaded instead,
+# in order, so the page's load event does not wait for them.
+SEARCH_SCRIPTS = re.compile(
+    r'<script defer src="((?:\.\./)*)_static/searchtools\.js"></script>\s*'
+    r'<script defer src="(?:\.\./)*_static/language_data\.js"></script>\s*'
+    r'<script defer src="(?:\.\./)*searchindex\.js"></script>')
+LOAD_LATER = ('<script>addEventListener("load", function () {{ ["{0}_static/searchtools.js", '
+              '"{0}_static/language_data.js", "{0}searchindex.js"].forEach(function (src) {{ '
+              'var s = document.createElement("script"); s.src = src; s.async = false; '
+              'document.head.appendChild(s); }}); }});</script>')
+# A figure below the first screen is fetched when the reader scrolls near it, not before the
+# page's load event.
+IMAGE_TAG = re.compile(r"<img\b(?![^>]*\sloading=)")
+
+
+def load_later(html: str) -> str:
+    """The page with the search scripts loaded after its load event, and lazy images."""
+    if 'id="search-results"' not in html:  # the search page needs them at once
+        html = SEARCH_SCRIPTS.sub(lambda m: LOAD_LATER.format(m.group(1)), html)
+    end = html.find("</head>")
+    return html[:end] + IMAGE_TAG.sub('<img loading="lazy"', html[end:]) if end >= 0 else html
+
+
 VERBATIM = re.compile(r"(<(pre|script|style|textarea)\b.*?</\2>)", re.S | re.I)
 
 
@@ -328,7 +353,7 @@ def _lighten_site(app, exception) -> None:
     for page in pages:
         html = page.read_text(encoding="utf-8")
         lighter = THEME_CSS.sub(r'href="\1_static/basic.css"', defer_head_scripts(html))
-        lighter = squeeze_indentation(lighter)
+        lighter = squeeze_indentation(load_later(lighter))
         if renamed:
             lighter = IMAGE_SRC.sub(lambda m: m.group(1) + renamed.get(m.group(2), m.group(2)), lighter)
         if lighter != html:
