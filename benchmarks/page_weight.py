@@ -11,7 +11,8 @@ book, it drives Debian's Chromium (`which chromium`) with Playwright and measure
 
 * **own HTML**: the page's HTML file, gzip-compressed (level 6, as a web server does);
 * **first visit**: every response the page needs until the network is idle, in a fresh browser
-  profile (empty cache): their count and their bytes as sent (gzip for text, raw for the rest);
+  profile (empty cache): their count and their bytes as sent (gzip for text, raw for the rest).
+  Lazy images (figures below the first screen) count only if the page fetches them unscrolled;
 * **second page**: bytes of the page after it (the "next" link) not already fetched by the first
   visit, i.e. what a browser with a warm cache still downloads. Counted by URL, so the number
   does not depend on the cache heuristics of the test server;
@@ -21,8 +22,9 @@ book, it drives Debian's Chromium (`which chromium`) with Playwright and measure
   The median of `--repeats` loads. The 4x slowdown is relative to this machine's CPU, so the
   times depend on the machine (and on what else it is running): sizes do not.
 
-and for the whole site: its size on disk and the files that no page requested (candidates for
-removal; `_sources/` and `objects.inv` are links for readers and tools, not page resources).
+and for the whole site: its size on disk and the files that no page requested, lazy images
+included (candidates for removal; `_sources/` and `objects.inv` are links for readers and
+tools, not page resources).
 
 Results go to `benchmarks/results/page_weight.json` under the label given by `--as`
 ("before"/"after"); the other labels already in the file are kept, so the book page
@@ -147,6 +149,14 @@ def visit(context, html: Path, site: str, page: str) -> tuple[dict[str, int], li
     return fetched, external, tab
 
 
+def fetch_the_rest(tab) -> None:
+    """Fetch what the page fetches only when the reader scrolls or opens a menu (lazy images),
+    so that the list of files no page uses holds only those."""
+    tab.evaluate("() => document.querySelectorAll('img[loading=lazy]')"
+                 ".forEach(img => { img.loading = 'eager'; })")
+    tab.wait_for_load_state("networkidle")
+
+
 def next_page(tab, site: str) -> str | None:
     href = tab.evaluate("""() => {
         const a = document.querySelector('a.right-next, link[rel="next"]');
@@ -197,14 +207,18 @@ def measure(html: Path, pages: list[str] | None, repeats: int) -> dict:
             browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
             for number, page in enumerate(pages, 1):
                 context = browser.new_context(viewport={"width": 1280, "height": 900})
-                first, external, tab = visit(context, html, site, page)
+                seen, external, tab = visit(context, html, site, page)
+                first = dict(seen)  # what opening the page fetched, before any scrolling
                 following = next_page(tab, site)
-                second = {}
+                fetch_the_rest(tab)  # lazy figures and menus' images: used, if not at once
+                second, seen_next = {}, {}
                 if following:
-                    second, more_external, _ = visit(context, html, site, following)
+                    seen_next, more_external, next_tab = visit(context, html, site, following)
+                    second = dict(seen_next)
+                    fetch_the_rest(next_tab)
                     external += more_external
                 context.close()
-                requested.update(first, second)
+                requested.update(seen, seen_next)
                 own = local_file(html, site, site + page)
                 row = {
                     "page": page,

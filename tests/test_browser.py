@@ -540,6 +540,36 @@ def test_site_is_small_and_ships_no_developer_files():
         assert font_awesome.stat().st_size < 300_000, "Font Awesome is not cut to the used icons"
 
 
+def test_no_page_waits_for_mathjax_or_a_script():
+    """The maths is typeset when the book is built (book/_ext/offline_assets/maths.py): no page
+    loads MathJax, and no script in a page's <head> holds up its first paint."""
+    problems = {}
+    for page in built_pages():
+        html = (HTML / page).read_text(encoding="utf-8", errors="replace")
+        head = html[:html.find("</head>")]
+        items = [f"loads {src}" for src in re.findall(r'<script[^>]*src="([^"]*mathjax[^"]*)"', html)]
+        items += [f"script not deferred: {src}" for attributes, src in re.findall(
+            r'<script\b([^>]*)\ssrc="([^"]+)"', head)
+            if not re.search(r"\b(?:defer|async)\b", attributes)
+            and "documentation_options.js" not in src]
+        if "math notranslate" in html and "<mjx-container" in html and "mathjax-chtml.css" not in head:
+            items.append("typeset maths without the MathJax stylesheet")
+        problems[page] = items
+    assert not any(problems.values()), "pages that wait:\n" + report(problems)
+
+
+def test_site_ships_no_file_that_no_page_names():
+    """Every file of _static is named by a page, a stylesheet or a script (the build deletes the
+    others: book/_ext/offline_assets, remove_unused_files)."""
+    static = HTML / "_static"
+    texts = [p.read_text(encoding="utf-8", errors="replace")
+             for p in [*HTML.rglob("*.html"), *static.rglob("*.css"), *static.rglob("*.js")]]
+    unnamed = [p.relative_to(HTML).as_posix() for p in static.rglob("*") if p.is_file()
+               and not any(re.search(r"(?<![\w.-])%s(?![\w-])" % re.escape(p.name), text)
+                           for text in texts)]
+    assert not unnamed, f"files no page uses: {unnamed}"
+
+
 # --- features, on the pages that have them ------------------------------------------------
 
 def feature_results(visits, feature: str, what: str) -> dict[str, list[str]]:

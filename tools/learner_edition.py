@@ -865,6 +865,7 @@ def execute(md_path, root: Path = ROOT) -> Path:
     notebook = build(md_path, root)
     execute_notebook(notebook, target.parent.resolve())
     notebook.metadata.pop("widgets", None)
+    lesson_pairs.lighten_figures(notebook)  # palette PNGs, as in the full lesson (issue 18)
     nbformat.write(notebook, target)
     return target
 

@@ -176,6 +176,7 @@ def execute(md_path: Path) -> Path:
         cell.id = hashlib.sha1(f"{index}:{cell.source}".encode()).hexdigest()[:8]
     notebook.metadata.pop("widgets", None)
     drop_animations(notebook)
+    lighten_figures(notebook)
     ipynb_path = twin(md_path)
     jupytext.write(notebook, ipynb_path, fmt="ipynb")
     return ipynb_path
@@ -250,6 +251,35 @@ def restore_animations(notebook) -> bool:
                 "display_data", data={"text/html": make().data,
                                       "text/plain": "<IPython.core.display.HTML object>"})
     return True
+
+
+# --- Figures are stored as palette PNGs (issue 18) --------------------------------------------
+# A matplotlib figure is 20-60 KB of PNG with a few hundred anti-aliasing shades; nbval never
+# compares it, and every `make lessons` stores it again. As a palette PNG (the book build's own
+# `lighten_png_bytes`: 255 colours, less than one colour level of difference on average) it is
+# about three times smaller and looks the same, in the notebook and on the book page.
+
+
+def lighten_figures(notebook) -> int:
+    """Rewrite each stored figure (``image/png`` output) as a palette PNG where that is smaller
+    and lossless to the eye; returns how many were rewritten."""
+    import base64
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "book" / "_ext"))
+    from offline_assets import lighten_png_bytes
+
+    lightened = 0
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            png = data.get("image/png")
+            if not png:
+                continue
+            lighter = lighten_png_bytes(base64.b64decode("".join(png) if isinstance(png, list) else png))
+            if lighter is not None:
+                data["image/png"] = base64.b64encode(lighter).decode("ascii")
+                lightened += 1
+    return lightened
 
 
 def main(argv: list[str] | None = None) -> int:

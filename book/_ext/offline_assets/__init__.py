@@ -2,16 +2,16 @@
 
 Loaded by `_config.yml` (`sphinx.local_extensions`). It
 
-* adds `static/` (MathJax 3: see `static/VERSIONS` and `vendor.sh`) to `html_static_path`, so they are copied to `_build/html/_static/`.
-  `_config.yml` points `mathjax_path` at that copy. The folder is
-  added here rather than in `_config.yml` because Jupyter Book, as soon as a top-level
-  `_static/` folder exists, adds every .js/.css file of every `html_static_path` folder to
-  every page (MathJax's 60 extension files included);
+* typesets every formula when the site is built (`maths.py`: MathJax 3 run by Node.js, from
+  `mathjax/`, see `mathjax/VERSIONS` and `vendor.sh`), so no page loads MathJax: the pages
+  link one stylesheet and the MathJax fonts they draw from. The MathJax script and its
+  configuration that `sphinx.ext.mathjax` adds to pages with formulas are dropped;
+* adds `static/` (`reader.css`) to `html_static_path`. The folder is added here rather than in
+  `_config.yml` because Jupyter Book, as soon as a top-level `_static/` folder exists, adds
+  every .js/.css file of every `html_static_path` folder to every page;
 * drops sphinx-thebe's scripts (Jupyter Book always loads sphinx-thebe; it writes its inline
   `const THEBE_JS_URL = ...` twice, a SyntaxError in the console of every page, and points at
   a CDN). The book launches Binder/Colab instead of running code in the page;
-* loads `mathjax-hub-shim.js` right after MathJax 3 on pages that have maths: ipywidgets 8
-  and jupyterquiz still call MathJax 2's `MathJax.Hub.Queue`, an error under MathJax 3;
 * removes the Font Awesome 4 stylesheet that matplotlib's `to_jshtml()` players link from a
   CDN (the theme's own Font Awesome already draws their `fa fa-play` icons);
 * sets the theme's `default_mode` (an `html_context` value) to "auto" (follow the reader's light/dark setting): left
@@ -23,31 +23,30 @@ Loaded by `_config.yml` (`sphinx.local_extensions`). It
   all-icons script (1.5 MB, on every page) is cut down to the icons the pages and the theme's
   scripts name (about 30), source maps, the theme's gettext catalogues (`_static/locales`),
   Font Awesome's .ttf fonts (browsers take the .woff2) and sphinx-thebe's unused script are
-  removed, the figures in `_images/` become palette PNGs where that is lossless to the eye, and the search scripts the theme puts in every page's <head> are deferred so they
+  removed, the figures in `_images/` become palette PNGs where that is lossless to the eye, then lossless
+  WebP where that is smaller, and the search scripts the theme puts in every page's <head> are deferred so they
   no longer hold up the first paint.
 
 No page loads the ipywidgets HTML manager (the lessons store no widget state: see
 `tools/lesson_pairs.py`), so it is not shipped; if a page ever saves widget state, myst-nb
 adds its CDN copy and the external-host check above fails the build.
 
-MathJax (1.1 MB) is deferred (`mathjax_options` in `_config.yml`), so the text shows before it
-has loaded, and it is only on pages with formulas. jupyterquiz's inline scripts look for a
-MathJax object while the page is parsed: if they find one that is still loading they fetch
-another MathJax from a CDN. So MathJax's configuration, which sphinx.ext.mathjax writes as an
-inline `window.MathJax = {...}` script, is moved into the deferred file `mathjax-config.js`:
-during parsing there is no MathJax object at all, the quizzes skip typesetting, and MathJax's
-first pass, once loaded, typesets the whole page, quizzes included.
+With no MathJax object on the page, jupyterquiz does not typeset (it would otherwise load
+MathJax from a CDN): its questions' maths is typeset at build time in the JSON it reads.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import re
 import shutil
 from pathlib import Path
 
 from sphinx.util import logging
+
+from . import maths
 
 __version__ = "1.0"
 STATIC = Path(__file__).parent / "static"
@@ -74,9 +73,6 @@ def _is_thebe(asset) -> bool:
     return "thebe" in filename or "THEBE_JS_URL" in body
 
 
-MATHJAX_CONFIG = "mathjax-config.js"  # written into _static by _lighten_site
-
-
 def _is_mathjax_config(asset) -> bool:
     body = (getattr(asset, "attributes", None) or {}).get("body", "") or ""
     return not getattr(asset, "filename", None) and body.startswith("window.MathJax = ")
@@ -89,14 +85,9 @@ def _is_external(asset) -> bool:
 
 def _page_context(app, pagename, templatename, context, doctree) -> None:
     scripts = context.get("script_files") or []
-    if any(str(getattr(js, "filename", None) or "").endswith(app.config.mathjax_path)
-           for js in scripts):
-        # MathJax is deferred: its inline configuration (`window.MathJax = {...}`, written by
-        # sphinx.ext.mathjax) becomes a deferred file run just before it, so that no MathJax
-        # object exists while the page is parsed (see the module docstring).
-        scripts[:] = [js for js in scripts if not _is_mathjax_config(js)]
-        app.add_js_file(MATHJAX_CONFIG, priority=499, defer="defer")  # before MathJax (500)
-        app.add_js_file("mathjax-hub-shim.js", priority=501, defer="defer")  # after it
+    # The maths is typeset when the site is built (maths.py): no page loads MathJax.
+    scripts[:] = [js for js in scripts if not _is_mathjax_config(js) and not str(
+        getattr(js, "filename", None) or "").endswith(app.config.mathjax_path)]
     if isinstance(context.get("body"), str):
         context["body"] = CDN_FONT_AWESOME.sub("", context["body"])
         for match in EXTERNAL_FETCH.finditer(context["body"]):
@@ -123,7 +114,119 @@ FA_ICON = re.compile(r'(?:"([a-z0-9-]+)"|\b([a-z_$][a-z0-9_$]*)):\[\d+,\d+,\[([^
                      r'(?:"[^"]*"|\[[^\]]*\])\],?')
 FA_NAME = re.compile(r'\bfa-([a-z0-9-]+)')
 SOURCE_MAP = re.compile(r'\n?(?://# sourceMappingURL=[^\n]*|/\*# sourceMappingURL=[^*]*\*/)\s*$')
-DEFERRED = ("_static/searchtools.js", "_static/language_data.js", "searchindex.js")
+# Scripts in <head> that must run before the page is parsed: an inline script right after it
+# sets DOCUMENTATION_OPTIONS.pagename. Every other script there is deferred (it runs, in order,
+# once the page is parsed), so none holds up the first paint.
+KEEP_SYNC = ("documentation_options.js",)
+HEAD_SCRIPT = re.compile(r'<script\b([^>]*\ssrc="([^"]+)"[^>]*)>\s*</script>')
+# Sphinx's theme.css is one line, @import "../basic.css": a second round trip before the first
+# paint. Pages link basic.css directly instead.
+THEME_CSS = re.compile(r'href="((?:\.\./)*)_static/styles/theme\.css(?:\?[^"]*)?"')
+# Files that the theme or Sphinx copy into _static and that no page of this book uses. Names
+# are matched across the site's HTML, CSS and JS: a file named nowhere is deleted. Besides:
+# minus.png/plus.png are named only by doctools.js for `img.toggler` (no page has one), file.png
+# only by a basic.css rule that the theme overrides (search results); the
+# scripts' licence notes (*.LICENSE.txt) are put back into the scripts they belong to; and Font
+# Awesome's regular-weight webfont is never drawn (its icons are SVGs made by fontawesome.js).
+TOGGLER_IMAGES = ("minus.png", "plus.png")
+FA_REGULAR_FACE = re.compile(r'@font-face\{[^}]*fa-regular-400[^}]*\}')
+
+
+# pydata-sphinx-theme puts Sphinx's search scripts and the whole search index in every page's
+# head, for a search-as-you-type box that this book does not turn on (the search box opens
+# search.html, which loads them itself). They are fetched once the page has loaded instead,
+# in order, so the page's load event does not wait for them.
+SEARCH_SCRIPTS = re.compile(
+    r'<script defer src="((?:\.\./)*)_static/searchtools\.js"></script>\s*'
+    r'<script defer src="(?:\.\./)*_static/language_data\.js"></script>\s*'
+    r'<script defer src="(?:\.\./)*searchindex\.js"></script>')
+LOAD_LATER = ('<script>addEventListener("load", function () {{ ["{0}_static/searchtools.js", '
+              '"{0}_static/language_data.js", "{0}searchindex.js"].forEach(function (src) {{ '
+              'var s = document.createElement("script"); s.src = src; s.async = false; '
+              'document.head.appendChild(s); }}); }});</script>')
+# A figure below the first screen is fetched when the reader scrolls near it, not before the
+# page's load event.
+IMAGE_TAG = re.compile(r"<img\b(?![^>]*\sloading=)")
+
+
+def load_later(html: str) -> str:
+    """The page with the search scripts loaded after its load event, and lazy images."""
+    if 'id="search-results"' not in html:  # the search page needs them at once
+        html = SEARCH_SCRIPTS.sub(lambda m: LOAD_LATER.format(m.group(1)), html)
+    end = html.find("</head>")
+    return html[:end] + IMAGE_TAG.sub('<img loading="lazy"', html[end:]) if end >= 0 else html
+
+
+VERBATIM = re.compile(r"(<(pre|script|style|textarea)\b.*?</\2>)", re.S | re.I)
+
+
+def squeeze_indentation(html: str) -> str:
+    """The page without the indentation of its lines, except inside <pre>, <script>, <style> and
+    <textarea>: elsewhere a line break and the spaces after it show as one space, like a bare
+    line break."""
+    parts = VERBATIM.split(html)
+    # split() returns text, (match, tag name), text, ...: squeeze the text parts only
+    return "".join(part if index % 3 else re.sub(r"\n[ \t]+", "\n", part)
+                   for index, part in enumerate(parts) if index % 3 != 2)
+
+
+def defer_head_scripts(html: str) -> str:
+    """Add ``defer`` to every external script of the page's <head> but those in KEEP_SYNC."""
+    end = html.find("</head>")
+    if end < 0:
+        return html
+
+    def defer(match):
+        attributes, src = match.group(1), match.group(2)
+        if re.search(r"\s(?:defer|async)\b|type=\"module\"", attributes) or any(
+                name in src for name in KEEP_SYNC):
+            return match.group(0)
+        return "<script defer%s></script>" % attributes
+    return HEAD_SCRIPT.sub(defer, html[:end]) + html[end:]
+
+
+def remove_unused_files(out: Path, pages: list[Path]) -> list[str]:
+    """Delete the files of ``_static`` that no page uses (see above); returns their paths."""
+    static = out / "_static"
+    for note in static.rglob("*.LICENSE.txt"):
+        script = note.with_name(note.name.removesuffix(".LICENSE.txt"))
+        pointer = "/*! For license information please see %s */" % note.name
+        if script.exists() and pointer in (text := script.read_text(encoding="utf-8")):
+            script.write_text(text.replace(pointer, note.read_text(encoding="utf-8").strip()),
+                              encoding="utf-8")
+    basic = static / "basic.css"
+    theme = static / "styles" / "pydata-sphinx-theme.css"
+    if basic.exists() and theme.exists() and "ul.search li{background-image:none" in theme.read_text(
+            encoding="utf-8", errors="replace"):
+        # basic.css draws file.png beside each search result; the theme turns it off.
+        text = basic.read_text(encoding="utf-8")
+        basic.write_text(text.replace("    background-image: url(file.png);\n", ""), encoding="utf-8")
+    texts = {path: path.read_text(encoding="utf-8", errors="replace")
+             for path in [*pages, *static.rglob("*.css"), *static.rglob("*.js")]}
+    every_text = "\n".join(texts.values())
+    removed = []
+    for path in sorted(p for p in static.rglob("*") if p.is_file()):
+        name = path.name
+        named = re.compile(r"(?<![\w.-])%s(?![\w-])" % re.escape(name))  # not pydata-sphinx-theme.css for theme.css
+        named_elsewhere = any(named.search(text) for other, text in texts.items() if other != path)
+        if name in TOGGLER_IMAGES:
+            named_elsewhere = "toggler" in "".join(texts[p] for p in pages)
+        if name.endswith(".LICENSE.txt"):
+            named_elsewhere = False  # put back into its script above
+        if name.startswith("fa-regular-400."):
+            named_elsewhere = "--fa-font-regular)" in every_text
+        if not named_elsewhere:
+            path.unlink()
+            removed.append(path.relative_to(out).as_posix())
+    if any(name.endswith("fa-regular-400.woff2") for name in removed):
+        for css in static.rglob("*.css"):
+            text = texts.get(css, "")
+            if "fa-regular-400" in text:
+                css.write_text(FA_REGULAR_FACE.sub("", text), encoding="utf-8")
+    for folder in sorted((p for p in static.rglob("*") if p.is_dir()), reverse=True):
+        if not any(folder.iterdir()):
+            folder.rmdir()
+    return removed
 
 
 def subset_font_awesome(script: str, used: set[str]) -> str:
@@ -169,6 +272,28 @@ def lighten_png(path: Path, max_mean_error: float = 1.0) -> bool:
     return lighter is not None
 
 
+IMAGE_SRC = re.compile(r'((?:src|href)="(?:\.\./)*)(_images/[^"/]+\.png)')
+
+
+def lossless_webp(path: Path) -> Path | None:
+    """The figure as a lossless WebP beside it (the same pixels, about a fifth smaller than the
+    palette PNG; every current browser shows WebP), the PNG removed. Returns the new path, or
+    None (and the PNG stays) when WebP is not smaller."""
+    import io
+
+    import PIL.Image
+
+    with PIL.Image.open(path) as image:
+        buffer = io.BytesIO()
+        image.save(buffer, format="webp", lossless=True, quality=80, method=4)
+    if buffer.tell() >= path.stat().st_size:
+        return None
+    webp = path.with_suffix(".webp")
+    webp.write_bytes(buffer.getvalue())
+    path.unlink()
+    return webp
+
+
 def lighten_notebook(path: Path) -> bool:
     """The figures inside a downloadable notebook (``_sources/*.ipynb``) as palette PNGs, and the
     JSON without indentation: the same notebook, opened anywhere, at about half the size."""
@@ -194,8 +319,7 @@ def _lighten_site(app, exception) -> None:
         return
     out = Path(app.outdir)
     static = out / "_static"
-    (static / MATHJAX_CONFIG).write_text(
-        "window.MathJax = %s;\n" % json.dumps(app.config.mathjax3_config or {}), encoding="utf-8")
+    maths.typeset_site(app)
     pages = [p for p in out.rglob("*.html") if static not in p.parents]
     font_awesome = static / "scripts" / "fontawesome.js"
     if font_awesome.exists():
@@ -218,16 +342,24 @@ def _lighten_site(app, exception) -> None:
             shutil.rmtree(path)
         elif path.exists():
             path.unlink()
+    renamed = {}
     for image in out.glob("_images/*.png"):
         lighten_png(image)
+        webp = lossless_webp(image)
+        if webp is not None:
+            renamed["_images/" + image.name] = "_images/" + webp.name
     for notebook in out.glob("_sources/**/*.ipynb"):
         lighten_notebook(notebook)
     for page in pages:
         html = page.read_text(encoding="utf-8")
-        lighter = re.sub(r'<script src="([^"]*(?:%s))"></script>' % "|".join(map(re.escape, DEFERRED)),
-                         r'<script defer src="\1"></script>', html)
+        lighter = THEME_CSS.sub(r'href="\1_static/basic.css"', defer_head_scripts(html))
+        lighter = squeeze_indentation(load_later(lighter))
+        if renamed:
+            lighter = IMAGE_SRC.sub(lambda m: m.group(1) + renamed.get(m.group(2), m.group(2)), lighter)
         if lighter != html:
             page.write_text(lighter, encoding="utf-8")
+    removed = remove_unused_files(out, pages)
+    logger.info("offline_assets: removed %d files no page uses: %s", len(removed), ", ".join(removed))
 
 
 BENCHMARK_RESULTS = re.compile(r"benchmarks/results/[\w.-]+\.json")
@@ -248,4 +380,9 @@ def setup(app):
     app.connect("html-page-context", _page_context, priority=900)
     app.connect("build-finished", _lighten_site)
     app.connect("source-read", _note_results)
-    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
+    # A change to how pages are lightened (this folder's code) must reach every page, not only
+    # the pages Sphinx rewrites: a new env_version makes Sphinx rebuild its environment.
+    code = b"".join(p.read_bytes() for p in sorted(Path(__file__).parent.glob("*.[pj]*"))
+                    if p.suffix in (".py", ".js"))
+    return {"version": __version__, "env_version": int(hashlib.sha1(code).hexdigest()[:8], 16),
+            "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,170 @@
+"""The build's page lightening (book/_ext/offline_assets, issue 18), without building the book.
+
+The built pages themselves are checked in tests/test_browser.py.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "book" / "_ext"))
+sys.path.insert(0, str(ROOT / "tools"))
+
+import offline_assets  # noqa: E402
+from offline_assets import maths  # noqa: E402
+
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("$x$ and $y^2$", r"\(x\) and \(y^2\)"),
+    ("costs \\$5, not $x$", r"costs \$5, not \(x\)"),
+    ("$$a$$ then $b$", r"\[a\] then \(b\)"),
+    ("no maths", "no maths"),
+])
+def test_jaxify_reads_dollars_as_jupyterquiz_does(text, expected):
+    assert maths.jaxify(text) == expected
+
+
+def quiz_page(questions) -> str:
+    encoded = base64.b64encode(json.dumps(questions).encode("ascii")).decode("ascii")
+    return (f'<html><head></head><body><p><span class="math notranslate nohighlight">\\(a &lt; b\\)</span></p>'
+            f'<div class="math notranslate nohighlight" id="equation-x"><span class="eqno">(1)</span>'
+            f'\\[\\boldsymbol{{x}}^\\top y\\]</div>'
+            f'<span id="dlmath-quiz-demo" class="dlmath-quiz-demo" style="display:none">{encoded}</span>'
+            f'</body></html>')
+
+
+QUESTIONS = [{"question": "Is $x > 0$?", "type": "multiple_choice",
+              "answers": [{"answer": "Yes", "correct": True, "feedback": "Since $x^2 = 4$."}]}]
+WRONG = ["\\(\\notamacro{x}\\)", "\\(\\frac{1}{2\\)"]
+
+
+@pytest.fixture(scope="module")
+def typeset():
+    """One run of typeset.js (Node.js starts in about a second) for the tests below."""
+    if shutil.which("node") is None and shutil.which("nodejs") is None:
+        pytest.skip("Node.js is not installed (the book build needs it)")
+    return maths.typeset(maths.page_fragments(quiz_page(QUESTIONS)) + WRONG)
+
+
+def test_maths_and_quiz_maths_are_typeset_in_the_page(typeset):
+    page = quiz_page(QUESTIONS)
+    fragments = maths.page_fragments(page)
+    assert fragments == ["\\(a &lt; b\\)", '<span class="eqno">(1)</span>\\[\\boldsymbol{x}^\\top y\\]',
+                         "Is \\(x > 0\\)?", "Since \\(x^2 = 4\\)."]
+    html, css, errors = typeset
+    assert not [fragment for fragment, _ in errors if fragment in fragments]
+    done = maths.replace_in_page(page, html)
+    assert "\\(" not in done and "\\[" not in done and done.count("<mjx-container") == 2
+    assert '<span class="eqno">(1)</span><mjx-container' in done, "the equation number is kept"
+    assert "<mjx-assistive-mml" in done, "screen readers get MathML"
+    encoded = done.split('style="display:none">')[1].split("</span>")[0]
+    quiz = json.loads(base64.b64decode(encoded))
+    assert quiz[0]["question"].startswith("Is <mjx-container") and "$" not in json.dumps(quiz)
+    assert quiz[0]["answers"][0]["correct"] is True
+    assert maths.page_fragments(done) == [], "a typeset page has nothing left to typeset"
+    fonts = maths.used_fonts(css, [html[f] for f in fragments])
+    assert {"MJXZERO", "MJXTEX", "MJXTEX-I", "MJXTEX-BI"} <= set(fonts)
+    assert "MJXTEX-FR" not in fonts, "no Fraktur in these formulas"
+    sheet = maths.stylesheet(css, fonts)
+    assert "MathJax_Math-Italic.woff" in sheet and "MathJax_Fraktur" not in sheet
+
+
+def test_a_tex_error_is_reported_with_its_formula(typeset):
+    _, _, errors = typeset
+    assert [fragment for fragment, _ in errors] == WRONG
+    assert "notamacro" in errors[0][1] and "unbalanced" in errors[1][1]
+
+
+def test_head_scripts_are_deferred_but_the_page_options():
+    head = ('<head><script src="_static/documentation_options.js?v=1"></script>'
+            '<script>DOCUMENTATION_OPTIONS.pagename = "x";</script>'
+            '<script src="_static/doctools.js?v=2"></script>'
+            '<script data-x="y" src="_static/design-tabs.js"></script>'
+            '<script async src="a.js"></script></head><body><script src="b.js"></script></body>')
+    done = offline_assets.defer_head_scripts(head)
+    assert '<script src="_static/documentation_options.js?v=1"></script>' in done
+    assert '<script defer src="_static/doctools.js?v=2"></script>' in done
+    assert '<script defer data-x="y" src="_static/design-tabs.js"></script>' in done
+    assert '<script async src="a.js"></script>' in done
+    assert '<body><script src="b.js"></script>' in done, "only the <head> is changed"
+
+
+def test_files_no_page_names_are_removed(tmp_path):
+    static = tmp_path / "_static"
+    (static / "scripts").mkdir(parents=True)
+    (static / "used.css").write_text("body{background:url(bg.png)}")
+    (static / "bg.png").write_bytes(b"png")
+    (static / "unused.svg").write_text("<svg/>")
+    (static / "minus.png").write_bytes(b"png")
+    (static / "doctools.js").write_text('if (el.src.substr(-9) === "minus.png") {}')
+    (static / "scripts" / "lib.js").write_text("/*! For license information please see lib.js.LICENSE.txt */\ncode()")
+    (static / "scripts" / "lib.js.LICENSE.txt").write_text("/*! lib (MIT) */")
+    page = tmp_path / "page.html"
+    page.write_text('<link href="_static/used.css"><script src="_static/doctools.js"></script>'
+                    '<script src="_static/scripts/lib.js"></script>')
+    removed = offline_assets.remove_unused_files(tmp_path, [page])
+    assert sorted(removed) == ["_static/minus.png", "_static/scripts/lib.js.LICENSE.txt",
+                               "_static/unused.svg"]
+    assert (static / "scripts" / "lib.js").read_text().startswith("/*! lib (MIT) */"), \
+        "the licence note goes back into its script"
+
+
+def test_stored_figures_become_palette_pngs():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import nbformat
+    import numpy as np
+    import PIL.Image
+
+    import lesson_pairs
+
+    figure, axes = plt.subplots(figsize=(4, 3), dpi=80)
+    x = np.linspace(0, 6, 200)
+    for k in range(4):
+        axes.plot(x, np.sin(x + k), label=f"phase {k}")
+    axes.legend()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    plt.close(figure)
+    original = buffer.getvalue()
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("plot()", outputs=[
+        nbformat.v4.new_output("display_data", data={
+            "image/png": base64.b64encode(original).decode("ascii"), "text/plain": "<Figure>"})])])
+    assert lesson_pairs.lighten_figures(notebook) == 1
+    stored = base64.b64decode(notebook.cells[0].outputs[0].data["image/png"])
+    assert len(stored) < len(original)
+    with PIL.Image.open(io.BytesIO(stored)) as image:
+        assert image.mode == "P" and image.size == (320, 240)
+    assert lesson_pairs.lighten_figures(notebook) == 0, "a palette PNG is left as it is"
+
+
+def test_indentation_is_squeezed_outside_verbatim_text():
+    html = ('<div>\n    <p>a\n      b</p>\n  <pre>  x\n    y</pre>\n  <script>\n  let s = "  ";\n</script>'
+            '\n  <textarea>\n  t</textarea></div>')
+    assert offline_assets.squeeze_indentation(html) == (
+        '<div>\n<p>a\nb</p>\n<pre>  x\n    y</pre>\n<script>\n  let s = "  ";\n</script>'
+        '\n<textarea>\n  t</textarea></div>')
+
+
+def test_search_scripts_load_after_the_page_and_figures_lazily():
+    page = ('<head><script defer src="../_static/searchtools.js"></script>\n'
+            '<script defer src="../_static/language_data.js"></script>\n'
+            '<script defer src="../searchindex.js"></script></head>'
+            '<body><img src="../_images/a.webp" alt="a"><img loading="eager" src="b.png"></body>')
+    done = offline_assets.load_later(page)
+    assert '<script defer src="../searchindex.js">' not in done
+    assert 'addEventListener("load"' in done and '"../searchindex.js"' in done
+    assert '<img loading="lazy" src="../_images/a.webp"' in done and '<img loading="eager"' in done
+    search = page.replace("<body>", '<body><div id="search-results"></div>')
+    assert '<script defer src="../searchindex.js">' in offline_assets.load_later(search)
