@@ -33,7 +33,10 @@ def create(venv: Path, *, with_pip: bool = False) -> Path:
 def install(python: Path, *args: str, cwd: Path | None = None) -> None:
     """``pip install *args`` into the venv of ``python`` (with uv when there is one)."""
     if uv():
-        _run([uv(), "pip", "install", "--quiet", "--python", str(python), *args], cwd=cwd)
+        # .pyc written once, here: with PYTHONDONTWRITEBYTECODE set (as on CI) every kernel
+        # would otherwise compile NumPy, matplotlib and IPython from source again.
+        _run([uv(), "pip", "install", "--quiet", "--compile-bytecode", "--python", str(python), *args],
+             cwd=cwd)
     else:
         _run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
               *args], cwd=cwd)
