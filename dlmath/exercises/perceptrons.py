@@ -163,24 +163,33 @@ def _random_update_case(rng):
                 w, b, x, y)
 
 
-def _pack(result):
-    """(w, b) -> one array [w..., b], so the framework can compare it; a Problem if it is no such pair."""
-    if isinstance(result, (tuple, list)) and len(result) == 2:
-        w, b = result
-        try:
-            w = np.asarray(w, dtype=float)
-            b = np.asarray(b, dtype=float)
-        except (TypeError, ValueError):
-            return Problem("the two parts of your result are not numbers.",
-                           "End with `return w_new, b_new`.")
-        if w.ndim == 1 and b.size == 1:
-            return np.concatenate([w, b.reshape(1)])
-        return Problem(f"your function returned a pair with shapes {w.shape}, {b.shape}; the new w "
-                       "should have the shape (d,) of the w it received, and the new b should be a "
-                       "single number.",
-                       "Keep w a 1-D array: avoid x[:, None] or reshape; b + error is a number.")
-    return Problem(f"your function returned {format_value(result)}; it should return the pair (w, b): "
-                   "the new weight vector and the new bias.", "End with `return w_new, b_new`.")
+def _pair_packer(ending, shapes, keep, pair):
+    """A packer for a learner's result that should be a pair (vector, number): it returns one array
+    [vector..., number] for the framework to compare, or a Problem that says what the pair should be.
+
+    ``ending`` is the return statement to suggest, ``shapes`` what the two shapes should be,
+    ``keep`` the hint for a vector of the wrong shape, ``pair`` the pair the function returns."""
+    def pack(result):
+        if isinstance(result, (tuple, list)) and len(result) == 2:
+            try:
+                vector, number = (np.asarray(part, dtype=float) for part in result)
+            except (TypeError, ValueError):
+                return Problem("the two parts of your result are not numbers.", f"End with `{ending}`.")
+            if vector.ndim == 1 and number.size == 1:
+                return np.concatenate([vector, number.reshape(1)])
+            return Problem(f"your function returned a pair with shapes {vector.shape}, {number.shape}; "
+                           + shapes, keep)
+        return Problem(f"your function returned {format_value(result)}; it should return the pair "
+                       + pair, f"End with `{ending}`.")
+    return pack
+
+
+# (w, b) -> [w..., b]
+_pack = _pair_packer(
+    "return w_new, b_new",
+    "the new w should have the shape (d,) of the w it received, and the new b should be a single number.",
+    "Keep w a 1-D array: avoid x[:, None] or reshape; b + error is a number.",
+    "(w, b): the new weight vector and the new bias.")
 
 
 def _t(y):
@@ -231,25 +240,12 @@ def check_perceptron_update(update=...):
 # --- the perceptron loss's gradient -----------------------------------------------------
 
 
-def _pack_gradient(result):
-    """(grad_w, grad_b) -> one array [grad_w..., grad_b]; a Problem if it is no such pair."""
-    if isinstance(result, (tuple, list)) and len(result) == 2:
-        grad_w, grad_b = result
-        try:
-            grad_w = np.asarray(grad_w, dtype=float)
-            grad_b = np.asarray(grad_b, dtype=float)
-        except (TypeError, ValueError):
-            return Problem("the two parts of your result are not numbers.",
-                           "End with `return grad_w, grad_b`.")
-        if grad_w.ndim == 1 and grad_b.size == 1:
-            return np.concatenate([grad_w, grad_b.reshape(1)])
-        return Problem(f"your function returned a pair with shapes {grad_w.shape}, {grad_b.shape}; the "
-                       "gradient with respect to w has the shape (d,) of w, and the one with respect "
-                       "to b is a single number.",
-                       "Keep grad_w a 1-D array shaped like x: avoid x[:, None] or reshape.")
-    return Problem(f"your function returned {format_value(result)}; it should return the pair "
-                   "(grad_w, grad_b): the gradient of the loss with respect to w and with respect to b.",
-                   "End with `return grad_w, grad_b`.")
+# (grad_w, grad_b) -> [grad_w..., grad_b]
+_pack_gradient = _pair_packer(
+    "return grad_w, grad_b",
+    "the gradient with respect to w has the shape (d,) of w, and the one with respect to b is a single number.",
+    "Keep grad_w a 1-D array shaped like x: avoid x[:, None] or reshape.",
+    "(grad_w, grad_b): the gradient of the loss with respect to w and with respect to b.")
 
 
 def _score(w, b, x):
