@@ -14,12 +14,8 @@ from dlmath.widgets import _frames
 from dlmath.widgets.figure import animation, new_figure
 
 
-@pytest.fixture(autouse=True)
-def draw_animations(monkeypatch):
-    """Draw every frame here, even when `make test` skips drawing in the notebook runs."""
-    from dlmath.widgets.figure import DRAW_ANIMATIONS
-
-    monkeypatch.delenv(DRAW_ANIMATIONS, raising=False)
+# Draw every frame here, even when `make test` skips drawing in the notebook runs (conftest.py).
+pytestmark = pytest.mark.usefixtures("draw_animations")
 
 
 def moving_dot_frames(n=6):

@@ -34,12 +34,8 @@ def _functions(suffix):
     return found
 
 
-@pytest.fixture(autouse=True)
-def draw_animations(monkeypatch):
-    """Draw every frame here, even when `make test` skips drawing in the notebook runs."""
-    from dlmath.widgets.figure import DRAW_ANIMATIONS
-
-    monkeypatch.delenv(DRAW_ANIMATIONS, raising=False)
+# Draw every frame here, even when `make test` skips drawing in the notebook runs (conftest.py).
+pytestmark = pytest.mark.usefixtures("draw_animations")
 
 
 DEMOS = _functions("_demo")
