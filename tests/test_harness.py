@@ -53,9 +53,10 @@ def run_nbval(*notebooks: Path) -> subprocess.CompletedProcess:
     folder = notebooks[0].parent
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-rf", "-p", "no:cacheprovider", "-c", os.devnull,
-         "--rootdir", str(folder), "--nbval", "--nbval-current-env",
+         "--rootdir", str(folder), "-p", "kernels", "--nbval", "--nbval-current-env",
          "--nbval-sanitize-with", str(ROOT / "tests" / "nbval_sanitize.cfg"), *map(str, notebooks)],
         capture_output=True, text=True, cwd=folder, timeout=300,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "tools")},  # -p kernels: Unix-socket kernels
     )
 
 
@@ -199,3 +200,29 @@ def test_the_other_cpu_switches_off_numpy_dispatch(tmp_path):
     assert there.stdout.strip() == "[]", there.stdout + there.stderr
     if here.stdout.strip() == "[]":
         pytest.skip("NumPy dispatches to no extra features on this CPU (or emulation is already on)")
+
+
+def test_notebook_kernels_talk_over_unix_sockets(tmp_path):
+    """nbval and the notebook runners start kernels on Unix sockets (tools/kernels.py): no TCP port
+    for another process to take between its choice and the kernel's bind."""
+    import nbval.kernel
+    from jupyter_client import BlockingKernelClient
+
+    import kernels
+
+    assert nbval.kernel.KernelManager is kernels.IpcKernelManager
+    manager = kernels.IpcKernelManager(kernel_name="python3")
+    manager.start_kernel(cwd=str(tmp_path))  # the kernel's folder is not the client's
+    client = manager.client()
+    assert isinstance(client, BlockingKernelClient)
+    try:
+        client.start_channels()
+        client.wait_for_ready(timeout=60)
+        reply = client.execute_interactive("print(6 * 7)", timeout=60, output_hook=lambda m: None)
+        assert reply["content"]["status"] == "ok"
+        info = manager.get_connection_info()
+        assert info["transport"] == "ipc" and Path(info["ip"]).is_absolute()
+        assert list(tmp_path.iterdir()) == [], "socket files belong in Jupyter's runtime folder"
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)

@@ -23,6 +23,8 @@ import jupytext
 import nbformat
 from nbclient import NotebookClient
 
+from kernels import IpcKernelManager
+
 EXECUTION_TIMEOUT = 300  # seconds per cell
 
 
@@ -142,26 +144,19 @@ def run_notebook(notebook, cwd: Path, kernel_name: str = "python3",
                  timeout: int = EXECUTION_TIMEOUT, allow_errors: bool = False):
     """Execute ``notebook`` in place, top to bottom, in a new kernel started in ``cwd``.
 
-    A kernel listens on TCP ports that jupyter_client picks free just before the kernel binds them;
-    when several kernels start at once (the tests run two workers), another process can take a
-    port in between and the kernel dies at start ("Kernel died before replying to kernel_info").
-    No cell has run then, so starting again is safe: up to three attempts.
+    The kernel talks over Unix sockets (tools/kernels.py): kernels that start at once on both
+    cores cannot take each other's ports.
     """
-    for attempt in range(3):
-        client = NotebookClient(
-            notebook,
-            timeout=timeout,
-            kernel_name=kernel_name,
-            allow_errors=allow_errors,
-            record_timing=False,  # timestamps in cell metadata would change on every run
-            resources={"metadata": {"path": str(cwd)}},
-        )
-        try:
-            client.execute()
-            return notebook
-        except RuntimeError as error:
-            if "Kernel died before replying" not in str(error) or attempt == 2:
-                raise
+    NotebookClient(
+        notebook,
+        timeout=timeout,
+        kernel_name=kernel_name,
+        kernel_manager_class=IpcKernelManager,
+        allow_errors=allow_errors,
+        record_timing=False,  # timestamps in cell metadata would change on every run
+        resources={"metadata": {"path": str(cwd)}},
+    ).execute()
+    return notebook
 
 
 def execute(md_path: Path) -> Path:
