@@ -44,3 +44,33 @@ def test_lesson_launch_buttons_open_the_stored_notebook(pages):
 
 def test_maths_is_marked_up_for_typesetting(pages):
     assert any(r"\(" in html or "math notranslate" in html for html in pages.values())
+
+
+# One animation on a built page: the player (image, controls) and the script that holds its frames.
+ANIMATION = re.compile(r'<div class="animation">.*?</script>', re.S)
+
+
+def test_every_lesson_animation_is_kernel_free_and_light(pages):
+    """Each `*_animation()` a lesson calls is on its built page (the build draws it; nothing else in
+    `make test` does): a player with its script, about 20 frames, light enough for a phone."""
+    import nbformat
+
+    problems = []
+    for notebook_path in sorted((ROOT / "lessons").glob("[0-9][0-9]-*.ipynb")):
+        notebook = nbformat.read(notebook_path, as_version=4)
+        calls = sum(len(re.findall(r"\b\w+_animation\(", cell.source))
+                    for cell in notebook.cells if cell.cell_type == "code")
+        page = f"lessons/{notebook_path.stem}"
+        players = ANIMATION.findall(pages[page])
+        if len(players) != calls:
+            problems.append(f"{page}: {calls} animations called, {len(players)} on the page")
+        for player in players:
+            frames = re.search(r"step through (\d+) precomputed frames", player)
+            if not (frames and "_anim_img" in player and "<script" in player):
+                problems.append(f"{page}: an animation is not a kernel-free player")
+            elif not 2 <= int(frames.group(1)) <= 30:
+                problems.append(f"{page}: {frames.group(1)} frames (keep animations to about 20)")
+            if len(player) > 1_500_000:
+                problems.append(f"{page}: an animation of {len(player):,} bytes (fewer frames, "
+                                "smaller figures)")
+    assert not problems, "\n".join(problems)

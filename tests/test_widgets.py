@@ -3,18 +3,21 @@
 For each module ``dlmath.widgets.<topic>``: every ``*_demo()`` builds with no
 arguments; moving each slider or dropdown inside it (found recursively)
 changes the displayed picture without raising; every button can be clicked;
-every ``*_animation()`` returns HTML holding a kernel-free animation.
+every ``*_animation()`` is shown by a lesson (the build draws it; tests/test_book.py checks it).
 """
 
 import importlib
 import inspect
 import pkgutil
+import re
+from pathlib import Path
 
 import ipywidgets as widgets
 import pytest
-from IPython.display import HTML
 
 import dlmath.widgets
+
+ROOT = Path(__file__).resolve().parents[1]
 
 INFRASTRUCTURE = {"figure"}
 
@@ -112,13 +115,14 @@ def test_demo_is_documented_and_needs_no_arguments(demo):
 
 
 @pytest.mark.parametrize("make", ANIMATIONS)
-def test_animation_is_kernel_free_html(make):
-    result = make()
-    assert isinstance(result, HTML)
-    html = result.data
-    assert "<script" in html and "data:image/png;base64" in html and "anim" in html
-    assert html.count("data:image/png;base64") <= 30, "keep animations to about 20 frames"
-    assert len(html) < 1_500_000, "keep animations light: fewer frames, smaller figures"
+def test_animation_is_drawn_by_a_lesson(make):
+    """Each animation is drawn once per `make test`, by the build, for the lesson that shows it; the
+    built page is then checked (tests/test_book.py: kernel-free HTML, frame count, weight) and
+    stepped in the browser (tests/test_browser.py). So every animation must be shown by a lesson."""
+    call = re.compile(rf"\b{make.__name__}\(")
+    shown_by = [md.stem for md in sorted((ROOT / "lessons").glob("[0-9][0-9]-*.md"))
+                if call.search(md.read_text(encoding="utf-8"))]
+    assert shown_by, f"{make.__name__} is shown by no lesson, so nothing draws and checks it"
 
 
 def test_the_same_animation_gives_the_same_html():
