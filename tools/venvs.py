@@ -33,10 +33,11 @@ def create(venv: Path, *, with_pip: bool = False) -> Path:
 def install(python: Path, *args: str, cwd: Path | None = None) -> None:
     """``pip install *args`` into the venv of ``python`` (with uv when there is one)."""
     if uv():
-        # .pyc written once, here: with PYTHONDONTWRITEBYTECODE set (as on CI) every kernel
-        # would otherwise compile NumPy, matplotlib and IPython from source again.
-        _run([uv(), "pip", "install", "--quiet", "--compile-bytecode", "--python", str(python), *args],
-             cwd=cwd)
+        # No --compile-bytecode: compiling every module of every package costs about 15 s of CPU
+        # per venv; the first kernel writes .pyc for the modules a lesson imports (2.5 s), and the
+        # others reuse them. (`make test` lets Python write .pyc even where PYTHONDONTWRITEBYTECODE
+        # is set, as on CI: see the Makefile.)
+        _run([uv(), "pip", "install", "--quiet", "--python", str(python), *args], cwd=cwd)
     else:
         _run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
               *args], cwd=cwd)
