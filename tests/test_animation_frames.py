@@ -89,12 +89,12 @@ def test_player_page_steps_through_overlays_over_one_background():
 
 # --- the stored notebooks keep a placeholder; the book build redraws it (tools/lesson_pairs.py)
 
-def _lesson_like_notebook(call="secant_animation()"):
+def _lesson_like_notebook(call="rbm_gibbs_animation()"):
     import nbformat
 
     notebook = nbformat.v4.new_notebook()
     notebook.cells = [
-        nbformat.v4.new_code_cell("from dlmath.widgets.calculus import secant_animation"),
+        nbformat.v4.new_code_cell("from dlmath.widgets.boltzmann_machines import rbm_gibbs_animation"),
         nbformat.v4.new_code_cell(call, outputs=[nbformat.v4.new_output(
             "display_data", data={"text/html": '<img id="_anim_img0f" src="...">',
                                   "text/plain": "<IPython.core.display.HTML object>"})]),
@@ -108,15 +108,15 @@ def test_stored_notebook_holds_a_placeholder_that_the_build_redraws():
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
     import lesson_pairs
-    from dlmath.widgets.calculus import secant_animation
+    from dlmath.widgets.boltzmann_machines import rbm_gibbs_animation
 
     notebook = _lesson_like_notebook()
     assert lesson_pairs.drop_animations(notebook) == 1
     placeholder = notebook.cells[1].outputs[0]
     assert "_anim_img" not in str(placeholder) and "run this cell" in str(placeholder)
     assert lesson_pairs.restore_animations(notebook)
-    assert notebook.cells[1].outputs[0]["data"]["text/html"] == secant_animation().data
+    assert notebook.cells[1].outputs[0]["data"]["text/html"] == rbm_gibbs_animation().data
 
-    unusual = _lesson_like_notebook("secant_animation(frames=3)")
+    unusual = _lesson_like_notebook("rbm_gibbs_animation(steps=3)")
     lesson_pairs.drop_animations(unusual)
     assert not lesson_pairs.restore_animations(unusual), "only a bare call can be redrawn"

@@ -74,3 +74,23 @@ def test_every_lesson_animation_is_kernel_free_and_light(pages):
                 problems.append(f"{page}: an animation of {len(player):,} bytes (fewer frames, "
                                 "smaller figures)")
     assert not problems, "\n".join(problems)
+
+
+def test_no_built_file_shows_a_quiz_answer():
+    """Quizzes travel encoded (dlmath.exercises.quiz): no file of the site (page, script, search
+    index, source) may hold an answer's feedback as plain text, which a reader would find with
+    view-source or the search box before answering. (A question's opening words may stand in
+    the prose too: lesson 10 and chapter 3 pose the same problem before their quiz does.)"""
+    from dlmath.exercises.quiz import load_quiz, quiz_slugs
+
+    texts = set()
+    for slug in quiz_slugs():
+        for question in load_quiz(slug):
+            texts.update(answer["feedback"][:40] for answer in question["answers"])
+    assert len(texts) > 100
+    readable = [path for path in HTML.rglob("*")
+                if path.suffix in {".html", ".js", ".json", ".txt", ".ipynb", ".md", ".map"}]
+    shown = [f"{text!r} in {path.relative_to(HTML)}" for path in readable
+             for content in [path.read_text(encoding="utf-8", errors="ignore")]
+             for text in texts if text in content]
+    assert not shown, "\n".join(shown[:10])
