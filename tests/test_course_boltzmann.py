@@ -118,6 +118,16 @@ def test_train_rbm_defaults_are_unchanged_and_pcd_and_monitoring_run():
     assert np.isclose(history2[0][2], 9 * 0.25)  # every pixel reconstructed as 1/2
 
 
+def test_recorded_parameters_are_those_of_a_shorter_run():
+    data = bm.bars_and_stripes(3)
+    _, _, _, history = bm.train_rbm(data, epochs=30, record_every=10, monitor=("parameters",))
+    assert [epoch for epoch, _ in history] == [0, 10, 20, 30]
+    for epoch, recorded in history:
+        shorter = bm.train_rbm(data, epochs=epoch)[:3]
+        # (the records are copies: training on in place must not change an earlier one)
+        assert all(np.array_equal(x, y) for x, y in zip(recorded, shorter)), f"epoch {epoch}"
+
+
 @pytest.mark.parametrize("option, words", [({"method": "cd7"}, "method"), ({"visible_biases": "one"}, "visible"),
                                            ({"monitor": ("energy",)}, "cannot monitor")])
 def test_train_rbm_rejects_unknown_options(option, words):

@@ -181,7 +181,9 @@ def train_rbm(data, n_hidden=12, epochs=1500, learning_rate=0.2, batch_size=None
 
     Returns ``(W, a, b, history)``, history a list of tuples ``(epoch, *values)`` recorded every
     ``record_every`` epochs (and at epoch 0), one value per name in ``monitor``:
-    ``"log_likelihood"`` (exact, by enumeration) and ``"reconstruction_error"``.
+    ``"log_likelihood"`` (exact, by enumeration), ``"reconstruction_error"`` and ``"parameters"``
+    (a copy of ``(W, a, b)`` at that epoch: one run gives what ``train_rbm`` with ``epochs`` set
+    to each recorded epoch would return, when the learning rate does not decay).
     ``decay_learning_rate=True`` lowers the learning rate linearly from ``learning_rate`` in the
     first epoch to ``learning_rate / epochs`` in the last (as Tieleman 2008 did for PCD).
     """
@@ -190,7 +192,8 @@ def train_rbm(data, n_hidden=12, epochs=1500, learning_rate=0.2, batch_size=None
         raise ValueError(f"method must be 'cd1' or 'pcd', not {method!r}")
     if visible_biases not in ("zero", "data"):
         raise ValueError(f"visible_biases must be 'zero' or 'data', not {visible_biases!r}")
-    measures = {"log_likelihood": rbm_log_likelihood, "reconstruction_error": reconstruction_error}
+    measures = {"log_likelihood": rbm_log_likelihood, "reconstruction_error": reconstruction_error,
+                "parameters": lambda data, W, a, b: (W.copy(), a.copy(), b.copy())}
     unknown = [name for name in monitor if name not in measures]
     if unknown:
         raise ValueError(f"cannot monitor {unknown}: choose from {sorted(measures)}")

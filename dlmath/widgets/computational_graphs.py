@@ -67,32 +67,36 @@ class GraphFigure:
                 c, r = layout[node]
                 self.xy[node] = (c * x_gap, -r * y_gap)
         self.veils, self.outlines, self.values, self.grads, self.arrows = {}, {}, {}, {}, {}
+        # The axes limits are set at the end from the boxes' centres, so the patches go in with
+        # add_artist: add_patch would also compute each curved patch's data limits (most of the
+        # cost of building the picture), which nothing here uses. The pixels are the same.
+        add = ax.add_artist
         for node in self.nodes:
             x, y = self.xy[node]
             for source in node.inputs:
                 sx, sy = self.xy[source]
                 ends = ((sx + BOX_WIDTH / 2, sy), (x - BOX_WIDTH / 2, y))
                 style = dict(arrowstyle="-|>", mutation_scale=11, shrinkA=0, shrinkB=1)
-                ax.add_patch(FancyArrowPatch(*ends, lw=1.1, color="#4b5563", **style))
+                add(FancyArrowPatch(*ends, lw=1.1, color="#4b5563", **style))
                 # a thick copy drawn on top when the arrow is "lit"; hidden (so not drawn) otherwise
                 arrow = FancyArrowPatch(*ends, lw=2.4, color=HIGHLIGHT, visible=False, zorder=2,
                                         **style)
-                ax.add_patch(arrow)
+                add(arrow)
                 self.arrows[(source, node)] = arrow
         for node in self.nodes:
             x, y = self.xy[node]
             rounding = 0.3 if node.kind == "operation" else 0.06
             style = f"round,pad=0,rounding_size={rounding}"
             corner = (x - BOX_WIDTH / 2, y - BOX_HEIGHT / 2)
-            ax.add_patch(FancyBboxPatch(corner, BOX_WIDTH, BOX_HEIGHT, boxstyle=style,
+            add(FancyBboxPatch(corner, BOX_WIDTH, BOX_HEIGHT, boxstyle=style,
                                         fc=FILL.get(node.kind, FILL["operation"]),
                                         ec=EDGE.get(node.kind, EDGE["operation"]), lw=1.3))
             # what changes from frame to frame is drawn over the static box: a veil
             # that fades a node not computed yet, an outline, and two lines of text
-            self.veils[node] = ax.add_patch(FancyBboxPatch(
+            self.veils[node] = add(FancyBboxPatch(
                 corner, BOX_WIDTH, BOX_HEIGHT, boxstyle=style, fc="white", ec="none", alpha=0.72,
                 visible=False, zorder=3))
-            self.outlines[node] = ax.add_patch(FancyBboxPatch(
+            self.outlines[node] = add(FancyBboxPatch(
                 (corner[0] - 0.05, corner[1] - 0.05), BOX_WIDTH + 0.1, BOX_HEIGHT + 0.1,
                 boxstyle=f"round,pad=0,rounding_size={rounding + 0.05}", fc="none", ec=HIGHLIGHT,
                 lw=3.0, visible=False, zorder=3))
