@@ -50,10 +50,10 @@ book: $(STAMP)
 # Two streams run at once. The book build and then the tests that read it (pages, browser, glued
 # numbers) are the longest chain, so they run at normal priority; every other test runs beside
 # them at a lower priority (nice) and fills the cores whenever the chain leaves one idle.
-# The notebook runs (nbval, the Binder and Colab tests) ignore the animations' output, so they
-# step each animation without drawing its frames (DLMATH_DRAW_ANIMATIONS=0, see
-# dlmath/widgets/figure.py); tests/test_widgets.py draws every animation, the build draws them
-# for the pages. The learner editions are compared in the Binder test's run (on the emulated CPU)
+# The notebook runs (nbval, the Binder and Colab tests) ignore the animations' and live demos'
+# output, so they step each animation and update each demo without drawing (DLMATH_DRAW_ANIMATIONS=0,
+# see dlmath/widgets/figure.py); the build draws the animations for the pages (tests/test_book.py
+# checks them there), tests/test_widgets.py draws every demo after every control change. The learner editions are compared in the Binder test's run (on the emulated CPU)
 # and run with the solutions filled in by the Colab test; the full lessons are compared on both CPUs.
 BOOK_TESTS := tests/test_book.py tests/test_browser.py tests/test_glue.py tests/test_learner_links.py
 PYTEST := env DLMATH_DRAW_ANIMATIONS=0 $(BIN)/python -m pytest -n 2 --dist loadfile
