@@ -24,8 +24,8 @@ from dlmath.course.linear_algebra import input_gradient, weight_gradient
 from dlmath.course.training_criterion import softmax_cross_entropy_gradient
 from dlmath.functions import sigmoid as _sig, softmax as _softmax
 
-from .checking import (RANDOM_CASES, Case, Problem, checker, failed_call, function_problem, grade_function,
-                       run_learner)
+from .checking import (RANDOM_CASES, Case, Problem, checker, failed_call, function_exercise, function_problem,
+                       grade_function, run_learner, with_default_hint)
 from .feedback import CORRECT, INCORRECT, Feedback, clean_text, format_value
 from .mistakes import close
 
@@ -96,13 +96,6 @@ def _overwriting(loss, values):
             if g is not None:
                 grads[node] = dm.unbroadcast(g, np.shape(values[node]))
     return grads
-
-
-def _default_hint(feedback, hint):
-    """Give an incorrect answer that no known mistake explains a general nudge."""
-    if feedback.status == INCORRECT and not feedback.hint:
-        feedback.hint = hint
-    return feedback
 
 
 def _describe_node(node):
@@ -297,7 +290,7 @@ def check_matmul_backward(matmul_backward=...):
             return feedback
         if not feedback.passed:
             feedback.message = feedback.message.replace("the result differs", f"{name} differs")
-            return _default_hint(feedback, "Write Y_nj = sum_i X_ni W_ij and differentiate one entry: "
+            return with_default_hint(feedback, "Write Y_nj = sum_i X_ni W_ij and differentiate one entry: "
                                  "dL/dW_ij = sum_n X_ni G_nj, which is (X^T G)_ij; likewise dL/dX = G W^T. "
                                  "Check that each gradient has the shape of its variable.")
     return Feedback(CORRECT, "matmul backward",
@@ -337,15 +330,12 @@ _SIGMOID_MISTAKES = [
 ]
 
 
-@checker
-def check_sigmoid_backward(sigmoid_backward=...):
-    """Check ``sigmoid_backward(x, grad)``: dL/dx for y = sigmoid(x), given grad = dL/dy."""
-    feedback = grade_function(sigmoid_backward, lambda x, g: g * _sig(x) * (1 - _sig(x)),
-                              _SIGMOID_CASES, title="sigmoid backward",
-                              signature="sigmoid_backward(x, grad)", mistakes=_SIGMOID_MISTAKES,
-                              random_cases=_random_sigmoid_case)
-    return _default_hint(feedback, "Compute s = 1 / (1 + np.exp(-x)) first; the local derivative is "
-                         "s * (1 - s), and the chain rule multiplies it by grad, element by element.")
+check_sigmoid_backward = function_exercise(
+    "sigmoid_backward(x, grad)", lambda x, g: g * _sig(x) * (1 - _sig(x)), _SIGMOID_CASES,
+    title="sigmoid backward", mistakes=_SIGMOID_MISTAKES, random_cases=_random_sigmoid_case,
+    default_hint="Compute s = 1 / (1 + np.exp(-x)) first; the local derivative is s * (1 - s), and the "
+                 "chain rule multiplies it by grad, element by element.",
+    doc="""Check ``sigmoid_backward(x, grad)``: dL/dx for y = sigmoid(x), given grad = dL/dy.""")
 
 
 # --- softmax with cross-entropy -----------------------------------------------------------
@@ -399,5 +389,5 @@ def check_softmax_cross_entropy_gradient(gradient=...):
     if not feedback.passed and "large logits" in feedback.message and feedback.hint and "NaN" in feedback.hint:
         feedback.hint = ("NaN with large logits: np.exp(1000) overflows. Softmax does not change when a "
                          "constant is subtracted from a row, so compute np.exp(Z - Z.max(axis=1, keepdims=True)).")
-    return _default_hint(feedback, "Compute P = softmax(Z) row by row (stably), then return (P - Y) / N "
+    return with_default_hint(feedback, "Compute P = softmax(Z) row by row (stably), then return (P - Y) / N "
                          "with N = Z.shape[0], the number of examples.")

@@ -32,7 +32,7 @@ from dlmath.course.boltzmann_machines import initial_visible_biases as _initial_
 from dlmath.course.boltzmann_machines import rbm_energy as _energy
 from dlmath.functions import sigmoid as _sigmoid, softmax as _softmax
 
-from .checking import Case, checker, grade_function, grade_value
+from .checking import Case, checker, function_exercise, grade_value
 
 
 # --- the energy of an RBM -------------------------------------------------------
@@ -90,12 +90,10 @@ _ENERGY_MISTAKES = [
 ]
 
 
-@checker
-def check_energy(energy=...):
-    """Check ``energy(v, h, W, a, b)``: the energy -v W h - a v - b h of an RBM (a number)."""
-    return grade_function(energy, _energy, _ENERGY_CASES, title="RBM energy",
-                          signature="energy(v, h, W, a, b)", mistakes=_ENERGY_MISTAKES,
-                          random_cases=_random_rbm_case)
+check_energy = function_exercise(
+    "energy(v, h, W, a, b)", _energy, _ENERGY_CASES, title="RBM energy", mistakes=_ENERGY_MISTAKES,
+    random_cases=_random_rbm_case,
+    doc="""Check ``energy(v, h, W, a, b)``: the energy -v W h - a v - b h of an RBM (a number).""")
 
 
 # --- p(h | v) ---------------------------------------------------------------------
@@ -146,12 +144,10 @@ _HIDDEN_MISTAKES = [
 ]
 
 
-@checker
-def check_hidden_probabilities(hidden_probabilities=...):
-    """Check ``hidden_probabilities(v, W, b)``: p(h_j = 1 | v) for a batch v of shape (k, m)."""
-    return grade_function(hidden_probabilities, _hidden_probabilities, _HIDDEN_CASES,
-                          title="hidden probabilities", signature="hidden_probabilities(v, W, b)",
-                          mistakes=_HIDDEN_MISTAKES, random_cases=_random_hidden_case)
+check_hidden_probabilities = function_exercise(
+    "hidden_probabilities(v, W, b)", _hidden_probabilities, _HIDDEN_CASES, title="hidden probabilities",
+    mistakes=_HIDDEN_MISTAKES, random_cases=_random_hidden_case,
+    doc="""Check ``hidden_probabilities(v, W, b)``: p(h_j = 1 | v) for a batch v of shape (k, m).""")
 
 
 # --- the CD-1 weight gradient -------------------------------------------------------
@@ -200,12 +196,10 @@ _CD1_MISTAKES = [
 ]
 
 
-@checker
-def check_cd1_gradient(cd1_gradient=...):
-    """Check ``cd1_gradient(v0, v1, W, b)``: the CD-1 estimate of d(average log-likelihood)/dW."""
-    return grade_function(cd1_gradient, _cd1_weight_gradient, _CD1_CASES, title="CD-1 gradient",
-                          signature="cd1_gradient(v0, v1, W, b)", mistakes=_CD1_MISTAKES,
-                          random_cases=_random_cd1_case)
+check_cd1_gradient = function_exercise(
+    "cd1_gradient(v0, v1, W, b)", _cd1_weight_gradient, _CD1_CASES, title="CD-1 gradient",
+    mistakes=_CD1_MISTAKES, random_cases=_random_cd1_case,
+    doc="""Check ``cd1_gradient(v0, v1, W, b)``: the CD-1 estimate of d(average log-likelihood)/dW.""")
 
 
 # --- a conditional probability of a small Boltzmann machine -------------------------
@@ -292,12 +286,10 @@ _BIAS_MISTAKES = [
 ]
 
 
-@checker
-def check_initial_visible_biases(initial_visible_biases=...):
-    """Check ``initial_visible_biases(data)``: a_i = log(p_i / (1 - p_i)), p_i the mean of column i."""
-    return grade_function(initial_visible_biases, _initial_visible_biases, _BIAS_CASES,
-                          title="initial visible biases", signature="initial_visible_biases(data)",
-                          mistakes=_BIAS_MISTAKES, random_cases=_random_bias_case, forbid_mutation=True)
+check_initial_visible_biases = function_exercise(
+    "initial_visible_biases(data)", _initial_visible_biases, _BIAS_CASES, title="initial visible biases",
+    mistakes=_BIAS_MISTAKES, random_cases=_random_bias_case, forbid_mutation=True,
+    doc="""Check ``initial_visible_biases(data)``: a_i = log(p_i / (1 - p_i)), p_i the mean of column i.""")
 
 
 # --- one step of the fantasy particles (persistent CD) --------------------------------
@@ -366,11 +358,9 @@ _PARTICLE_MISTAKES = [
 ]
 
 
-@checker
-def check_advance_particles(advance_particles=...):
-    """Check ``advance_particles(fantasy, W, a, b, u_hidden, u_visible)``: one block Gibbs step
-    h = [u_hidden < sigmoid(fantasy W + b)], v' = [u_visible < sigmoid(h W^T + a)]."""
-    return grade_function(advance_particles, _gibbs_step_from_uniforms, _PARTICLE_CASES,
-                          title="fantasy particles", forbid_mutation=True,
-                          signature="advance_particles(fantasy, W, a, b, u_hidden, u_visible)",
-                          mistakes=_PARTICLE_MISTAKES, random_cases=_random_particles_case)
+check_advance_particles = function_exercise(
+    "advance_particles(fantasy, W, a, b, u_hidden, u_visible)", _gibbs_step_from_uniforms, _PARTICLE_CASES,
+    title="fantasy particles", forbid_mutation=True, mistakes=_PARTICLE_MISTAKES,
+    random_cases=_random_particles_case,
+    doc="""Check ``advance_particles(fantasy, W, a, b, u_hidden, u_visible)``: one block Gibbs step
+    h = [u_hidden < sigmoid(fantasy W + b)], v' = [u_visible < sigmoid(h W^T + a)].""")

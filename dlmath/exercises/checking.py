@@ -54,6 +54,7 @@ import io
 import numbers
 import re
 import signal
+import sys
 import threading
 import warnings
 import zlib
@@ -387,6 +388,27 @@ def _printed_detail(outcome):
 # --- grading a function -----------------------------------------------------------------
 
 
+def pair_packer(ending, shapes, keep, pair):
+    """A packer for a learner's result that should be a pair (vector, number): it returns one array
+    [vector..., number] for the framework to compare, or a Problem that says what the pair should be.
+
+    ``ending`` is the return statement to suggest, ``shapes`` what the two shapes should be,
+    ``keep`` the hint for a vector of the wrong shape, ``pair`` the pair the function returns."""
+    def pack(result):
+        if isinstance(result, (tuple, list)) and len(result) == 2:
+            try:
+                vector, number = (np.asarray(part, dtype=float) for part in result)
+            except (TypeError, ValueError):
+                return Problem("the two parts of your result are not numbers.", f"End with `{ending}`.")
+            if vector.ndim == 1 and number.size == 1:
+                return np.concatenate([vector, number.reshape(1)])
+            return Problem(f"your function returned a pair with shapes {vector.shape}, {number.shape}; "
+                           + shapes, keep)
+        return Problem(f"your function returned {format_value(result)}; it should return the pair "
+                       + pair, f"End with `{ending}`.")
+    return pack
+
+
 def with_nan_hint(feedback, fn, cases, reference, hint):
     """Give ``hint`` when the first case the learner's function gets wrong comes out as NaN or inf.
 
@@ -673,11 +695,11 @@ def checker(check):
     @functools.wraps(check)
     def wrapper(*args, **kwargs):
         try:
-            signature.bind(*args, **kwargs)
+            bound = signature.bind(*args, **kwargs)
         except TypeError as error:
             return Feedback(INCORRECT, title, f"Call it as {usage}: {clean_text(error)}.")
         try:
-            result = check(*args, **kwargs)
+            result = check(*bound.args, **bound.kwargs)
         except Exception:  # a bug in the checker must not stop the lesson
             if STRICT:
                 raise
@@ -695,4 +717,58 @@ def checker(check):
 
     wrapper.is_checker = True
     return wrapper
+
+
+def with_default_hint(feedback, hint):
+    """Give an incorrect answer that no known mistake explains a general nudge, ``hint``."""
+    if hint and feedback.status == INCORRECT and not feedback.hint:
+        feedback.hint = hint
+    return feedback
+
+
+def function_exercise(signature, reference, cases, *, title, doc, name=None, default_hint=None,
+                      shown_as=None, pack=None, **grading):
+    """Declare the checker of a function exercise in one call; returns the ``check_*`` function.
+
+    ``check_step = function_exercise("step(w, grad, learning_rate)", _step, _CASES, title=...,
+    doc="Check ``step(w, grad, learning_rate)``: ...", mistakes=..., random_cases=...)``
+    is the same as writing::
+
+        @checker
+        def check_step(step=...):
+            \"\"\"Check ``step(w, grad, learning_rate)``: ...\"\"\"
+            return grade_function(step, _step, _CASES, title=..., signature="step(w, grad, learning_rate)",
+                                  mistakes=..., random_cases=...)
+
+    The checker's one parameter is named after the learner's function in ``signature``,
+    defaults to ``...`` and the checker is called ``check_<that name>`` unless ``name``
+    says otherwise. ``grading`` goes to :func:`grade_function` as it is. Three options
+    cover what several exercises add after grading:
+
+    * ``pack``: the learner returns a tuple (``(w, b)``...); ``pack(result)`` turns it into one
+      array, or a :class:`Problem`. The reference's tuple is packed the same way.
+    * ``shown_as``: text appended to the message when a case shows the expected and received
+      values, to say how a packed result is shown (e.g. " (w and b are shown together ...)").
+    * ``default_hint``: the hint for an incorrect answer that nothing else explains.
+    """
+    parameter = signature.split("(", 1)[0].strip()
+    reference_fn = reference
+    if pack is not None:
+        reference_fn, grading["unpack"] = (lambda *args: pack(reference(*args))), pack
+
+    def check(fn=...):
+        feedback = grade_function(fn, reference_fn, cases, title=title, signature=signature, **grading)
+        if shown_as and feedback.details:
+            feedback.message += shown_as
+        return with_default_hint(feedback, default_hint)
+
+    caller = sys._getframe(1)
+    check.__name__ = check.__qualname__ = name or f"check_{parameter}"
+    check.__module__ = caller.f_globals["__name__"]
+    check.__doc__ = doc
+    check.__signature__ = inspect.Signature(
+        [inspect.Parameter(parameter, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=...)])
+    declared = checker(check)
+    declared.declared_line = caller.f_lineno  # the lesson's summary lists checkers in the module's order
+    return declared
 

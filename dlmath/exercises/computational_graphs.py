@@ -19,7 +19,7 @@ import numpy as np
 
 from dlmath.functions import sigmoid as _sigmoid
 
-from .checking import (RANDOM_CASES, Case, checker, function_problem, grade_function, grade_value,
+from .checking import (RANDOM_CASES, Case, checker, function_exercise, function_problem, grade_value,
                        not_attempted, random_generator, returns_nothing, run_learner, timeout_feedback)
 from .feedback import CORRECT, INCORRECT, Feedback, clean_text
 
@@ -213,12 +213,10 @@ _NEURON_MISTAKES = [
 ]
 
 
-@checker
-def check_neuron_forward(neuron_forward=...):
-    """Check ``neuron_forward(x1, x2, w1, w2, b)``: sigmoid(w1*x1 + w2*x2 + b) in NumPy."""
-    return grade_function(neuron_forward, _neuron, _NEURON_CASES, title="neuron forward pass",
-                          signature="neuron_forward(x1, x2, w1, w2, b)", mistakes=_NEURON_MISTAKES,
-                          random_cases=_random_neuron_case)
+check_neuron_forward = function_exercise(
+    "neuron_forward(x1, x2, w1, w2, b)", _neuron, _NEURON_CASES, title="neuron forward pass",
+    mistakes=_NEURON_MISTAKES, random_cases=_random_neuron_case,
+    doc="""Check ``neuron_forward(x1, x2, w1, w2, b)``: sigmoid(w1*x1 + w2*x2 + b) in NumPy.""")
 
 
 # --- what Session.run computes ------------------------------------------------------

@@ -24,7 +24,7 @@ from dlmath.course.frameworks import checkpoint_peak_activations as _peak
 from dlmath.course.frameworks import linear_per_example_gradients as _per_example
 from dlmath.course.frameworks import tape_gradients as _backward
 
-from .checking import (Case, checker, failed_call, function_problem, grade_function, grade_value,
+from .checking import (Case, checker, failed_call, function_exercise, function_problem, grade_value,
                        is_unattempted, not_attempted, run_learner)
 from .feedback import CORRECT, INCORRECT, Feedback, clean_text, format_value
 
@@ -329,16 +329,13 @@ _PER_EXAMPLE_MISTAKES = [
 ]
 
 
-@checker
-def check_per_example_gradients(per_example_gradients=...):
-    """Check ``per_example_gradients(X, y, w, b)``: row i is d l_i / d w.
+check_per_example_gradients = function_exercise(
+    "per_example_gradients(X, y, w, b)", _per_example, _PER_EXAMPLE_CASES, title="per-example gradients",
+    mistakes=_PER_EXAMPLE_MISTAKES, random_cases=_random_per_example_case, forbid_mutation=True,
+    doc="""Check ``per_example_gradients(X, y, w, b)``: row i is d l_i / d w.
 
     ``l_i = (X[i] @ w + b - y[i]) ** 2 / 2``; the result has the shape (N, d) of ``X``.
-    """
-    return grade_function(per_example_gradients, _per_example, _PER_EXAMPLE_CASES,
-                          title="per-example gradients", signature="per_example_gradients(X, y, w, b)",
-                          mistakes=_PER_EXAMPLE_MISTAKES, random_cases=_random_per_example_case,
-                          forbid_mutation=True)
+    """)
 
 
 # --- the best checkpointing of 36 layers ---------------------------------------------

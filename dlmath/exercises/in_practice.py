@@ -26,10 +26,9 @@ import numpy as np
 
 import dlmath as dm
 
-from .checking import (RANDOM_CASES, TIME_LIMIT, Case, Problem, checker, function_problem, grade_function,
-                       is_unattempted, not_attempted,
-                       partial_answer, random_generator, returns_nothing, run_learner,
-                       timeout_feedback)
+from .checking import (RANDOM_CASES, TIME_LIMIT, Case, Problem, checker, function_exercise, function_problem,
+                       is_unattempted, not_attempted, partial_answer, random_generator, returns_nothing,
+                       run_learner, timeout_feedback)
 from .feedback import CORRECT, INCORRECT, Feedback, clean_text, format_value
 
 # --- the train / validation / test split --------------------------------------
@@ -215,13 +214,10 @@ _DECAY_MISTAKES = [
 ]
 
 
-@checker
-def check_weight_decay_gradient(weight_decay_gradient=...):
-    """Check ``weight_decay_gradient(grad_loss, W, weight_decay)``: the gradient of L + lambda * sum(W**2)."""
-    return grade_function(weight_decay_gradient, _decay_gradient, _DECAY_CASES,
-                          title="weight decay gradient",
-                          signature="weight_decay_gradient(grad_loss, W, weight_decay)",
-                          mistakes=_DECAY_MISTAKES, random_cases=_random_decay_case)
+check_weight_decay_gradient = function_exercise(
+    "weight_decay_gradient(grad_loss, W, weight_decay)", _decay_gradient, _DECAY_CASES,
+    title="weight decay gradient", mistakes=_DECAY_MISTAKES, random_cases=_random_decay_case,
+    doc="""Check ``weight_decay_gradient(grad_loss, W, weight_decay)``: the gradient of L + lambda * sum(W**2).""")
 
 
 # --- early stopping --------------------------------------------------------------
@@ -309,13 +305,10 @@ _STOP_MISTAKES = [
 ]
 
 
-@checker
-def check_early_stopping_epoch(early_stopping_epoch=...):
-    """Check ``early_stopping_epoch(val_losses, patience)``: the epoch whose parameters early stopping keeps."""
-    return grade_function(early_stopping_epoch, _early_stopping_epoch, _STOP_CASES,
-                          title="early stopping epoch",
-                          signature="early_stopping_epoch(val_losses, patience)",
-                          mistakes=_STOP_MISTAKES, random_cases=_random_stop_case, exact=True)
+check_early_stopping_epoch = function_exercise(
+    "early_stopping_epoch(val_losses, patience)", _early_stopping_epoch, _STOP_CASES,
+    title="early stopping epoch", mistakes=_STOP_MISTAKES, random_cases=_random_stop_case, exact=True,
+    doc="""Check ``early_stopping_epoch(val_losses, patience)``: the epoch whose parameters early stopping keeps.""")
 
 
 # --- stratified k-fold indices ----------------------------------------------------------
@@ -552,12 +545,9 @@ _BN_MISTAKES = [
 ]
 
 
-@checker
-def check_batch_norm_backward(batch_norm_backward=...):
-    """Check ``batch_norm_backward(dY, X, gamma, eps)`` -> ``(dX, dgamma, dbeta)`` against the
-    gradients of ``dm.batch_norm`` (training mode, statistics over axis 0)."""
-    return grade_function(batch_norm_backward, _batch_norm_gradients, _BN_CASES,
-                          title="batch norm backward",
-                          signature="batch_norm_backward(dY, X, gamma, eps)",
-                          mistakes=_BN_MISTAKES, random_cases=_random_bn_case, rtol=1e-6, atol=1e-9,
-                          unpack=_bn_parts, part_names=("dX", "dgamma", "dbeta"))
+check_batch_norm_backward = function_exercise(
+    "batch_norm_backward(dY, X, gamma, eps)", _batch_norm_gradients, _BN_CASES,
+    title="batch norm backward", mistakes=_BN_MISTAKES, random_cases=_random_bn_case, rtol=1e-6, atol=1e-9,
+    unpack=_bn_parts, part_names=("dX", "dgamma", "dbeta"),
+    doc="""Check ``batch_norm_backward(dY, X, gamma, eps)`` -> ``(dX, dgamma, dbeta)`` against the
+    gradients of ``dm.batch_norm`` (training mode, statistics over axis 0).""")

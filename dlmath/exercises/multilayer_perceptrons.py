@@ -25,7 +25,8 @@ from dlmath.functions import relu as _relu, softmax as _softmax
 
 from dlmath.course.multilayer_perceptrons import engine_gradients
 
-from .checking import RANDOM_CASES, TIME_LIMIT, Case, Problem, checker, grade_function, is_unattempted, not_attempted, run_learner
+from .checking import (RANDOM_CASES, TIME_LIMIT, Case, Problem, checker, function_exercise, grade_function,
+                       is_unattempted, not_attempted, run_learner)
 from .feedback import CORRECT, INCORRECT, Feedback, clean_text, format_value
 
 # --- the forward pass of a two-layer network ------------------------------------
@@ -95,16 +96,14 @@ _FORWARD_MISTAKES = [
 ]
 
 
-@checker
-def check_forward(forward=...):
-    """Check ``forward(X, W1, b1, W2, b2)``: the logits ``relu(X @ W1 + b1) @ W2 + b2``.
+check_forward = function_exercise(
+    "forward(X, W1, b1, W2, b2)", _forward, _FORWARD_CASES, title="two-layer forward pass",
+    mistakes=_FORWARD_MISTAKES, random_cases=_random_forward_case,
+    doc="""Check ``forward(X, W1, b1, W2, b2)``: the logits ``relu(X @ W1 + b1) @ W2 + b2``.
 
     ``X`` has shape (n, d), ``W1`` (d, h), ``b1`` (h,), ``W2`` (h, k), ``b2`` (k,);
     the result has shape (n, k).
-    """
-    return grade_function(forward, _forward, _FORWARD_CASES, title="two-layer forward pass",
-                          signature="forward(X, W1, b1, W2, b2)", mistakes=_FORWARD_MISTAKES,
-                          random_cases=_random_forward_case)
+    """)
 
 
 # --- weights that solve XOR by hand ------------------------------------------------
