@@ -24,8 +24,8 @@ from dlmath.course.linear_algebra import input_gradient, weight_gradient
 from dlmath.course.training_criterion import softmax_cross_entropy_gradient
 from dlmath.functions import sigmoid as _sig, softmax as _softmax
 
-from .checking import (RANDOM_CASES, Case, Problem, checker, failed_call, function_exercise, function_problem,
-                       grade_function, run_learner, with_default_hint)
+from .checking import (RANDOM_CASES, Case, Problem, checker, function_exercise, function_problem,
+                       grade_function, learner_value, random_sized_case, with_default_hint)
 from .feedback import CORRECT, INCORRECT, Feedback, clean_text, format_value
 from .mistakes import close
 
@@ -113,16 +113,12 @@ def check_compute_gradients(compute_gradients=...):
         where = f"Graph {number} of {len(_GRAPHS)} ({label})"
         order, values = _forward(loss, feed)
         expected = dm.compute_gradients(loss, feed_dict=feed)
-        outcome = run_learner(compute_gradients, (loss, dict(values)), copy_args=False)
-        failed = failed_call(outcome, _BACKPROP_TITLE, where, error_hint=_backprop_error_hint,
-                             needs_value=True)
+        received, failed = learner_value(
+            compute_gradients, (loss, dict(values)), _BACKPROP_TITLE, where, error_hint=_backprop_error_hint,
+            copy_args=False, kind=dict, describe=lambda value: f"a {type(value).__name__}",
+            kind_hint="Return the dict grads that maps each node to dL/dnode.")
         if failed is not None:
             return failed
-        received = outcome.value
-        if not isinstance(received, dict):
-            return Feedback(INCORRECT, _BACKPROP_TITLE,
-                            f"{where}: your function returned a {type(received).__name__}, not a dict.",
-                            hint="Return the dict grads that maps each node to dL/dnode.")
         overwrite = _overwriting(loss, values)
         names = {node.name for node in order}
         if received and not any(key in values for key in received) and all(
@@ -226,9 +222,8 @@ _MATMUL_CASES = [
 ]
 
 
-def _random_matmul_case(rng):
-    n, d, m = (int(v) for v in rng.integers(1, 7, size=3))
-    return _matmul_case(f"X ({n}, {d}), W ({d}, {m}), G ({n}, {m})", n, d, m, int(rng.integers(2**31)))
+_random_matmul_case = random_sized_case(_matmul_case, "n d m", 1, 7,
+                                        "X ({n}, {d}), W ({d}, {m}), G ({n}, {m})")
 
 
 def _pair(result):

@@ -32,7 +32,7 @@ from dlmath.course.boltzmann_machines import initial_visible_biases as _initial_
 from dlmath.course.boltzmann_machines import rbm_energy as _energy
 from dlmath.functions import sigmoid as _sigmoid, softmax as _softmax
 
-from .checking import Case, checker, function_exercise, grade_value
+from .checking import Case, checker, function_exercise, grade_value, random_sized_case
 
 
 # --- the energy of an RBM -------------------------------------------------------
@@ -116,9 +116,8 @@ _HIDDEN_CASES = [
 ]
 
 
-def _random_hidden_case(rng):
-    k, m, n = (int(v) for v in rng.integers(1, 7, size=3))
-    return _hidden_case(f"a batch of {k}, {m} visible and {n} hidden units", k, m, n, int(rng.integers(2**31)))
+_random_hidden_case = random_sized_case(_hidden_case, "k m n", 1, 7,
+                                        "a batch of {k}, {m} visible and {n} hidden units")
 
 
 _HIDDEN_MISTAKES = [
@@ -172,9 +171,8 @@ _CD1_CASES = [
 ]
 
 
-def _random_cd1_case(rng):
-    k, m, n = (int(v) for v in rng.integers(1, 7, size=3))
-    return _cd1_case(f"{k} example(s), {m} visible and {n} hidden units", k, m, n, int(rng.integers(2**31)))
+_random_cd1_case = random_sized_case(_cd1_case, "k m n", 1, 7,
+                                     "{k} example(s), {m} visible and {n} hidden units")
 
 _CD1_MISTAKES = [
     (lambda v0, v1, W, b: (v1.T @ _sigmoid(v1 @ W + b) - v0.T @ _sigmoid(v0 @ W + b)) / len(v0),
@@ -311,10 +309,8 @@ _PARTICLE_CASES = [
 ]
 
 
-def _random_particles_case(rng):
-    k, m, n = (int(v) for v in rng.integers(1, 8, size=3))
-    return _particles_case(f"{k} particle(s), {m} visible and {n} hidden units", k, m, n,
-                           int(rng.integers(2**31)))
+_random_particles_case = random_sized_case(_particles_case, "k m n", 1, 8,
+                                           "{k} particle(s), {m} visible and {n} hidden units")
 
 
 def _step_variant(*, above=False, above_h=False, above_v=False, mean_field_h=False, mean_field_v=False, no_a=False, no_b=False,

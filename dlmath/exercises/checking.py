@@ -123,6 +123,20 @@ def seeded(offset):
         _seed_offset = before
 
 
+def random_sized_case(build, sizes, low, high, label):
+    """A ``random_cases`` function for a case builder ``build(label, *sizes, seed)``.
+
+    ``sizes`` names the sizes, e.g. ``"n d h"``; each is drawn from ``low`` to ``high - 1``, then
+    the builder's seed, and ``label`` is formatted with them: ``random_sized_case(_layer_case,
+    "n d h", 1, 8, "{n} example(s), {d} feature(s), {h} output(s)")``."""
+    names = sizes.split()
+
+    def random_case(rng):
+        drawn = dict(zip(names, (int(v) for v in rng.integers(low, high, size=len(names)))))
+        return build(label.format(**drawn), *drawn.values(), int(rng.integers(2**31)))
+    return random_case
+
+
 def random_generator(title):
     """The generator of a checker's random cases: seeded by its title, so feedback is reproducible."""
     return np.random.default_rng([zlib.crc32(title.encode()), _seed_offset])
@@ -275,6 +289,22 @@ def failed_call(outcome, title, where, *, error_hint=None, details=(), needs_val
     if needs_value and outcome.value is Ellipsis:
         return not_attempted(title)
     return None
+
+
+def learner_value(fn, args, title, where, *, error_hint=None, copy_args=True, kind=None, describe=None,
+                  kind_hint=None):
+    """Run the learner's ``fn(*args)``: ``(value, None)`` when it returned a value, else
+    ``(None, feedback)`` with the :func:`failed_call` feedback that says why not. With ``kind``
+    (a type such as ``dict``), a value of another type is refused too: "{where}: your function
+    returned {describe(value)}, not a dict.", with ``kind_hint`` as hint."""
+    outcome = run_learner(fn, args, copy_args=copy_args)
+    failed = failed_call(outcome, title, where, error_hint=error_hint, needs_value=True)
+    if failed is not None:
+        return None, failed
+    if kind is not None and not isinstance(outcome.value, kind):
+        return None, Feedback(INCORRECT, title, f"{where}: your function returned {describe(outcome.value)}, "
+                              f"not a {kind.__name__}.", hint=kind_hint)
+    return outcome.value, None
 
 
 def _call(fn, args):

@@ -24,8 +24,8 @@ from dlmath.course.frameworks import checkpoint_peak_activations as _peak
 from dlmath.course.frameworks import linear_per_example_gradients as _per_example
 from dlmath.course.frameworks import tape_gradients as _backward
 
-from .checking import (Case, checker, failed_call, function_exercise, function_problem, grade_value,
-                       is_unattempted, not_attempted, run_learner)
+from .checking import (Case, checker, function_exercise, function_problem, grade_value, is_unattempted,
+                       learner_value, not_attempted)
 from .feedback import CORRECT, INCORRECT, Feedback, clean_text, format_value
 
 # --- backward over a tape ---------------------------------------------------------
@@ -159,15 +159,12 @@ def check_tape_backward(backward=...):
         label, tape, loss = make()
         where = f"Case {number} of {len(_TAPES)} ({label})"
         expected = _backward(tape, loss)
-        outcome = run_learner(backward, (list(tape), loss), copy_args=False)
-        failed = failed_call(outcome, _TAPE_TITLE, where, error_hint=_tape_error_hint, needs_value=True)
+        received, failed = learner_value(
+            backward, (list(tape), loss), _TAPE_TITLE, where, error_hint=_tape_error_hint, copy_args=False,
+            kind=dict, describe=lambda value: clean_text(repr(value), 80),
+            kind_hint="Return a dict mapping each name (\"x\", \"a\", ...) to its gradient.")
         if failed is not None:
             return failed
-        received = outcome.value
-        if not isinstance(received, dict):
-            return Feedback(INCORRECT, _TAPE_TITLE,
-                            f"{where}: your function returned {clean_text(repr(received), 80)}, not a dict.",
-                            hint="Return a dict mapping each name (\"x\", \"a\", ...) to its gradient.")
         if _matches(received, expected):
             continue
         hint = next((h for wrong, h in _TAPE_MISTAKES if _matches(received, _safely(wrong, tape, loss))), None)

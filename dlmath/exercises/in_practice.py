@@ -64,6 +64,34 @@ class _Printed(Exception):
     """Not raised: marks a function that printed its result instead of returning it."""
 
 
+def _result_or_feedback(fn, args, title, where, signature):
+    """(result, None) when the learner's function returned a result; else (None, the Feedback that
+    says why not: not attempted, printed instead of returned, too slow, or raised)."""
+    result, error = _call(fn, *args)
+    if result is Ellipsis or (result is None and error is None):
+        return None, not_attempted(title)
+    if isinstance(error, _Printed):
+        return None, returns_nothing(title, str(error))
+    if isinstance(error, TimeoutError):
+        return None, timeout_feedback(title, where)
+    if error is not None:
+        hint = None
+        if isinstance(error, TypeError) and "argument" in str(error):
+            hint = f"Your function should be callable as {signature}."
+        return None, Feedback(INCORRECT, title,
+                              f"{where}: your function raised {type(error).__name__}: {clean_text(error)}",
+                              hint=hint)
+    return result, None
+
+
+def _index_array(part):
+    """``part`` as a 1-D array of integer indices, or None if it is not one."""
+    array = np.asarray(part)
+    if array.ndim != 1 or (array.size and array.dtype.kind not in "iu"):
+        return None
+    return array.astype(np.int64)
+
+
 def _as_index_arrays(result):
     """(train, val, test) as integer arrays, or (None, problem text)."""
     if not isinstance(result, (tuple, list)) or len(result) != 3:
@@ -71,11 +99,10 @@ def _as_index_arrays(result):
                       "index arrays: return train, val, test")
     parts = []
     for name, part in zip(("train", "val", "test"), result):
-        array = np.asarray(part)
-        if array.ndim != 1 or (array.size and array.dtype.kind not in "iu"):
+        parts.append(_index_array(part))
+        if parts[-1] is None:
             return None, (f"the {name} part is {format_value(part)}, not a 1-D array of integer "
                           "indices; return positions into range(n), e.g. from rng.permutation(n)")
-        parts.append(array.astype(np.int64))
     return parts, None
 
 
@@ -124,23 +151,12 @@ def check_train_val_split(split=...):
     cases = _SPLIT_CASES + [_random_split_args(rng) for _ in range(RANDOM_CASES)]
     for number, args in enumerate(cases, start=1):
         where = f"Case {number} of {len(cases)} ({_SPLIT_SIGNATURE.split('(')[0]}{args})"
-        result, error = _call(split, *args)
-        if result is Ellipsis or (result is None and error is None):
-            return not_attempted(_SPLIT_TITLE)
-        if isinstance(error, _Printed):
-            return returns_nothing(_SPLIT_TITLE, str(error))
+        result, failed = _result_or_feedback(split, args, _SPLIT_TITLE, where, _SPLIT_SIGNATURE)
+        if failed is not None:
+            return failed
         partial = partial_answer(_SPLIT_TITLE, result, ("train", "val", "test"))
         if partial is not None:
             return partial
-        if isinstance(error, TimeoutError):
-            return timeout_feedback(_SPLIT_TITLE, where)
-        if error is not None:
-            hint = None
-            if isinstance(error, TypeError) and "argument" in str(error):
-                hint = f"Your function should be callable as {_SPLIT_SIGNATURE}."
-            return Feedback(INCORRECT, _SPLIT_TITLE,
-                            f"{where}: your function raised {type(error).__name__}: {clean_text(error)}",
-                            hint=hint)
         parts, problem = _as_index_arrays(result)
         if parts is None:
             return Feedback(INCORRECT, _SPLIT_TITLE, f"{where}: {problem}.")
@@ -223,46 +239,19 @@ check_weight_decay_gradient = function_exercise(
 # --- early stopping --------------------------------------------------------------
 
 
-def _early_stopping_epoch(val_losses, patience):
+def _early_stopping_epoch(val_losses, patience, *, ties_improve=False, stop_epoch=False):
+    """The epoch whose parameters early stopping keeps; a flag switches on one slip (the mistakes below):
+    ``ties_improve`` counts a tie with the best loss as an improvement, ``stop_epoch`` returns the
+    epoch at which training stops instead of the best one."""
     best, best_epoch, waited = np.inf, 0, 0
     for epoch, value in enumerate(val_losses):
-        if value < best:
+        if value < best or (ties_improve and value == best):
             best, best_epoch, waited = value, epoch, 0
         else:
             waited += 1
             if waited >= patience:
-                break
-    return best_epoch
-
-
-def _stop_epoch(val_losses, patience):
-    """The epoch at which training stops (a typical wrong answer)."""
-    best, waited = np.inf, 0
-    for epoch, value in enumerate(val_losses):
-        if value < best:
-            best, waited = value, 0
-        else:
-            waited += 1
-            if waited >= patience:
-                return epoch
-    return len(val_losses) - 1
-
-
-def _late_stop(val_losses, patience):
-    """Waits one epoch too many before stopping (waited > patience)."""
-    return _early_stopping_epoch(val_losses, patience + 1)
-
-
-def _ties_improve(val_losses, patience):
-    best, best_epoch, waited = np.inf, 0, 0
-    for epoch, value in enumerate(val_losses):
-        if value <= best:
-            best, best_epoch, waited = value, epoch, 0
-        else:
-            waited += 1
-            if waited >= patience:
-                break
-    return best_epoch
+                return epoch if stop_epoch else best_epoch
+    return len(val_losses) - 1 if stop_epoch else best_epoch
 
 
 _STOP_CASES = [
@@ -290,13 +279,13 @@ _STOP_MISTAKES = [
      "You picked the lowest loss of the whole list, including epochs after training would have "
      "stopped: early stopping cannot see the future. Walk through the epochs in order and stop once "
      "patience epochs in a row brought no improvement."),
-    (_stop_epoch,
+    (lambda v, p: _early_stopping_epoch(v, p, stop_epoch=True),
      "That is the epoch at which training stops; return the best epoch seen until then, whose "
      "parameters early stopping keeps."),
-    (_late_stop,
+    (lambda v, p: _early_stopping_epoch(v, p + 1),  # waits one epoch too many (waited > patience)
      "You stop one epoch too late: stop as soon as the number of epochs without improvement reaches "
      "patience (>=, not >)."),
-    (_ties_improve,
+    (lambda v, p: _early_stopping_epoch(v, p, ties_improve=True),
      "A loss equal to the best so far is not an improvement: use a strict < when comparing."),
     (lambda v, p: int(np.argmax(v)),
      "That is the highest validation loss: early stopping looks for the lowest."),
@@ -352,11 +341,10 @@ def _as_folds(result, k):
                       "index array per fold")
     folds = []
     for number, fold in enumerate(result):
-        array = np.asarray(fold)
-        if array.ndim != 1 or (array.size and array.dtype.kind not in "iu"):
+        folds.append(_index_array(fold))
+        if folds[-1] is None:
             return None, (f"fold {number} is {format_value(fold)}, not a 1-D array of integer indices "
                           "(positions into y, not the labels themselves)")
-        folds.append(array.astype(np.int64))
     return folds, None
 
 
@@ -412,20 +400,10 @@ def check_stratified_folds(stratified_folds=...):
     found = []
     for number, (y, k, seed) in enumerate(cases, start=1):
         where = f"Case {number} of {len(cases)} (y = {format_value(y)}, k = {k}, seed = {seed})"
-        result, error = _call(stratified_folds, y.copy(), k, seed)
-        if result is Ellipsis or (result is None and error is None):
-            return not_attempted(_FOLDS_TITLE)
-        if isinstance(error, _Printed):
-            return returns_nothing(_FOLDS_TITLE, str(error))
-        if isinstance(error, TimeoutError):
-            return timeout_feedback(_FOLDS_TITLE, where)
-        if error is not None:
-            hint = None
-            if isinstance(error, TypeError) and "argument" in str(error):
-                hint = f"Your function should be callable as {_FOLDS_SIGNATURE}."
-            return Feedback(INCORRECT, _FOLDS_TITLE,
-                            f"{where}: your function raised {type(error).__name__}: {clean_text(error)}",
-                            hint=hint)
+        result, failed = _result_or_feedback(stratified_folds, (y.copy(), k, seed), _FOLDS_TITLE, where,
+                                             _FOLDS_SIGNATURE)
+        if failed is not None:
+            return failed
         folds, problem = _as_folds(result, k)
         if folds is None:
             return Feedback(INCORRECT, _FOLDS_TITLE, f"{where}: {problem}.")

@@ -24,7 +24,7 @@ import numpy as np
 
 from dlmath.course.linear_algebra import dense as _layer, weight_gradient as _weight_gradient
 
-from .checking import Case, checker, function_exercise, is_unattempted, not_attempted
+from .checking import Case, checker, function_exercise, is_unattempted, not_attempted, random_sized_case
 from .feedback import CORRECT, INCORRECT, Feedback, format_value
 
 # --- a dense layer -------------------------------------------------------------
@@ -46,9 +46,8 @@ _LAYER_CASES = [
 ]
 
 
-def _random_layer_case(rng):
-    n, d, h = (int(v) for v in rng.integers(1, 8, size=3))
-    return _layer_case(f"{n} example(s), {d} feature(s), {h} output(s)", n, d, h, int(rng.integers(2**31)))
+_random_layer_case = random_sized_case(_layer_case, "n d h", 1, 8,
+                                       "{n} example(s), {d} feature(s), {h} output(s)")
 
 _LAYER_MISTAKES = [
     (lambda X, W, b: X @ W,

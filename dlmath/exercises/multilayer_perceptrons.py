@@ -26,7 +26,7 @@ from dlmath.functions import relu as _relu, softmax as _softmax
 from dlmath.course.multilayer_perceptrons import engine_gradients
 
 from .checking import (RANDOM_CASES, TIME_LIMIT, Case, Problem, checker, function_exercise, grade_function,
-                       is_unattempted, not_attempted, run_learner)
+                       is_unattempted, not_attempted, random_sized_case, run_learner)
 from .feedback import CORRECT, INCORRECT, Feedback, clean_text, format_value
 
 # --- the forward pass of a two-layer network ------------------------------------
@@ -53,10 +53,8 @@ _FORWARD_CASES = [
 ]
 
 
-def _random_forward_case(rng):
-    n, d, h, k = (int(v) for v in rng.integers(1, 7, size=4))
-    return _forward_case(f"{n} example(s), {d} input(s), {h} hidden unit(s), {k} output(s)", n, d, h, k,
-                         int(rng.integers(2**31)))
+_random_forward_case = random_sized_case(_forward_case, "n d h k", 1, 7,
+                                         "{n} example(s), {d} input(s), {h} hidden unit(s), {k} output(s)")
 
 
 _FORWARD_MISTAKES = [
