@@ -12,6 +12,8 @@ Lowercase functions (``add``, ``matmul``, ``sigmoid``...) build the nodes;
 array-likes are accepted wherever a node is expected.
 """
 
+import inspect
+
 import numpy as np
 
 from . import functions as F
@@ -341,89 +343,52 @@ def _spread(grad, x, axis, keepdims):
 
 # ---------------------------------------------------------------- builders
 
-def add(a, b, name=None):
-    """a + b (broadcasting)."""
-    return Add(a, b, name=name)
+def _builder(name, op, doc, inputs=None):
+    """The TF1-style function ``name`` that builds one ``op`` node: ``dm.add(a, b, name=None)``.
+
+    Its parameters are those of ``op.__init__`` (``x, axis=-1, name=None``), or, for an op
+    that takes only its inputs, the names in ``inputs`` (``"a b"``) then ``name=None``.
+    """
+    if inputs is None:
+        parameters = list(inspect.signature(op.__init__).parameters.values())[1:]  # without self
+    else:
+        parameters = [inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD) for n in inputs.split()]
+        parameters.append(inspect.Parameter("name", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None))
+    signature = inspect.Signature(parameters)
+    required = [p.name for p in parameters if p.default is inspect.Parameter.empty]
+
+    def build(*args, **kwargs):
+        try:
+            bound = signature.bind(*args, **kwargs)
+        except TypeError as error:
+            raise TypeError(f"{name}() {error}") from None
+        bound.apply_defaults()
+        options = dict(bound.arguments)
+        inputs = [options.pop(n) for n in required]
+        return op(*inputs, **options)
+
+    build.__name__ = build.__qualname__ = name
+    build.__doc__, build.__signature__ = doc, signature
+    return build
 
 
-def subtract(a, b, name=None):
-    """a - b (broadcasting)."""
-    return Subtract(a, b, name=name)
-
-
-def multiply(a, b, name=None):
-    """a * b elementwise (broadcasting)."""
-    return Multiply(a, b, name=name)
-
-
-def divide(a, b, name=None):
-    """a / b elementwise (broadcasting)."""
-    return Divide(a, b, name=name)
-
-
-def matmul(a, b, name=None):
-    """Matrix product a @ b."""
-    return MatMul(a, b, name=name)
-
-
-def negative(x, name=None):
-    """-x."""
-    return Negative(x, name=name)
-
-
-def square(x, name=None):
-    """x^2 elementwise."""
-    return Square(x, name=name)
-
-
-def exp(x, name=None):
-    """e^x elementwise."""
-    return Exp(x, name=name)
-
-
-def log(x, name=None):
-    """Natural log elementwise; raises NumericError on inputs <= 0."""
-    return Log(x, name=name)
-
-
-def sigmoid(x, name=None):
-    """1 / (1 + e^-x), stable for any x."""
-    return Sigmoid(x, name=name)
-
-
-def tanh(x, name=None):
-    """Hyperbolic tangent."""
-    return Tanh(x, name=name)
-
-
-def relu(x, name=None):
-    """max(x, 0)."""
-    return Relu(x, name=name)
-
-
-def softmax(x, axis=-1, name=None):
-    """e^x / sum e^x along ``axis`` (max-shifted, stable)."""
-    return Softmax(x, axis=axis, name=name)
-
-
-def log_softmax(x, axis=-1, name=None):
-    """x - logsumexp(x) along ``axis`` (stable)."""
-    return LogSoftmax(x, axis=axis, name=name)
-
-
-def reduce_sum(x, axis=None, keepdims=False, name=None):
-    """Sum over ``axis`` (an int, a tuple, or None for all)."""
-    return ReduceSum(x, axis=axis, keepdims=keepdims, name=name)
-
-
-def reduce_mean(x, axis=None, keepdims=False, name=None):
-    """Mean over ``axis`` (an int, a tuple, or None for all)."""
-    return ReduceMean(x, axis=axis, keepdims=keepdims, name=name)
-
-
-def transpose(x, axes=None, name=None):
-    """Reverse (or permute) the axes of x."""
-    return Transpose(x, axes=axes, name=name)
+add = _builder("add", Add, "a + b (broadcasting).", inputs="a b")
+subtract = _builder("subtract", Subtract, "a - b (broadcasting).", inputs="a b")
+multiply = _builder("multiply", Multiply, "a * b elementwise (broadcasting).", inputs="a b")
+divide = _builder("divide", Divide, "a / b elementwise (broadcasting).", inputs="a b")
+matmul = _builder("matmul", MatMul, "Matrix product a @ b.", inputs="a b")
+negative = _builder("negative", Negative, "-x.", inputs="x")
+square = _builder("square", Square, "x^2 elementwise.", inputs="x")
+exp = _builder("exp", Exp, "e^x elementwise.", inputs="x")
+log = _builder("log", Log, "Natural log elementwise; raises NumericError on inputs <= 0.", inputs="x")
+sigmoid = _builder("sigmoid", Sigmoid, "1 / (1 + e^-x), stable for any x.", inputs="x")
+tanh = _builder("tanh", Tanh, "Hyperbolic tangent.", inputs="x")
+relu = _builder("relu", Relu, "max(x, 0).", inputs="x")
+softmax = _builder("softmax", Softmax, "e^x / sum e^x along ``axis`` (max-shifted, stable).")
+log_softmax = _builder("log_softmax", LogSoftmax, "x - logsumexp(x) along ``axis`` (stable).")
+reduce_sum = _builder("reduce_sum", ReduceSum, "Sum over ``axis`` (an int, a tuple, or None for all).")
+reduce_mean = _builder("reduce_mean", ReduceMean, "Mean over ``axis`` (an int, a tuple, or None for all).")
+transpose = _builder("transpose", Transpose, "Reverse (or permute) the axes of x.")
 
 
 OPERATORS.update(add=add, subtract=subtract, multiply=multiply, divide=divide,
@@ -491,6 +456,5 @@ class BatchNorm(Operation):
         return dx, sum_grad_x_hat, sum_grad
 
 
-def batch_norm(x, gamma, beta, eps=1e-5, name=None):
-    """(x - mean) / sqrt(var + eps) * gamma + beta, statistics over the batch axis 0."""
-    return BatchNorm(x, gamma, beta, eps=eps, name=name)
+batch_norm = _builder("batch_norm", BatchNorm,
+                      "(x - mean) / sqrt(var + eps) * gamma + beta, statistics over the batch axis 0.")
