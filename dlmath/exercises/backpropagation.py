@@ -25,7 +25,7 @@ from dlmath.course.training_criterion import softmax_cross_entropy_gradient
 from dlmath.functions import sigmoid as _sig, softmax as _softmax
 
 from .checking import (RANDOM_CASES, Case, Problem, checker, function_exercise, function_problem,
-                       grade_function, learner_value, random_sized_case, with_default_hint)
+                       grade_function, learner_value, random_sized_case, rounded_normal, with_default_hint)
 from .feedback import CORRECT, INCORRECT, Feedback, clean_text, format_value
 from .mistakes import close
 
@@ -209,9 +209,7 @@ def _matmul_backward(X, W, G):
 
 def _matmul_case(label, n, d, m, seed):
     rng = np.random.default_rng(seed)
-    X = np.round(rng.normal(size=(n, d)), 2)
-    W = np.round(rng.normal(size=(d, m)), 2)
-    G = np.round(rng.normal(size=(n, m)), 2)
+    X, W, G = rounded_normal(rng, (n, d), (d, m), (n, m))
     return Case(label, X, W, G, batch_size=n)
 
 

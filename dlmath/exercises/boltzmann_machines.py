@@ -32,7 +32,7 @@ from dlmath.course.boltzmann_machines import initial_visible_biases as _initial_
 from dlmath.course.boltzmann_machines import rbm_energy as _energy
 from dlmath.functions import sigmoid as _sigmoid, softmax as _softmax
 
-from .checking import Case, checker, function_exercise, grade_value, random_sized_case
+from .checking import Case, checker, function_exercise, grade_value, random_sized_case, rounded_normal
 
 
 # --- the energy of an RBM -------------------------------------------------------
@@ -43,9 +43,7 @@ def _rbm_case(label, m, n, seed):
     v = (rng.random(m) < 0.5).astype(float)
     h = (rng.random(n) < 0.5).astype(float)
     v[0], h[0] = 1.0, 1.0  # at least one unit on in each layer, so every term counts
-    W = np.round(rng.normal(size=(m, n)), 2)
-    a = np.round(rng.normal(size=m), 2)
-    b = np.round(rng.normal(size=n), 2)
+    W, a, b = rounded_normal(rng, (m, n), m, n)
     return Case(label, v, h, W, a, b)
 
 
@@ -102,8 +100,7 @@ check_energy = function_exercise(
 def _hidden_case(label, k, m, n, seed):
     rng = np.random.default_rng(seed)
     v = (rng.random((k, m)) < 0.5).astype(float)
-    W = np.round(rng.normal(size=(m, n)), 2)
-    b = np.round(rng.normal(size=n), 2)
+    W, b = rounded_normal(rng, (m, n), n)
     return Case(label, v, W, b)
 
 
@@ -159,8 +156,7 @@ def _cd1_case(label, k, m, n, seed):
     flips = rng.random((k, m)) < 0.3
     flips[0, 0] = True  # reconstructions differ from the data somewhere
     v1[flips] = 1 - v1[flips]
-    W = np.round(rng.normal(size=(m, n)), 2)
-    b = np.round(rng.normal(size=n), 2)
+    W, b = rounded_normal(rng, (m, n), n)
     return Case(label, v0, v1, W, b, batch_size=k)
 
 
@@ -297,8 +293,7 @@ def _particles_case(label, k, m, n, seed):
     rng = np.random.default_rng(seed)
     fantasy = (rng.random((k, m)) < 0.5).astype(float)
     W = np.round(rng.normal(scale=1.5, size=(m, n)), 2)
-    a = np.round(rng.normal(size=m), 2)
-    b = np.round(rng.normal(size=n), 2)
+    a, b = rounded_normal(rng, m, n)
     return Case(label, fantasy, W, a, b, rng.random((k, n)), rng.random((k, m)))
 
 

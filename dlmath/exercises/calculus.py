@@ -23,7 +23,7 @@ from dlmath.course import calculus as reference, linear_algebra
 from dlmath.course.training_criterion import softmax_cross_entropy_gradient
 from dlmath.functions import sigmoid as _sigmoid, softmax as _softmax
 
-from .checking import Case, function_exercise
+from .checking import Case, function_exercise, rounded_normal
 
 # --- central difference --------------------------------------------------------
 
@@ -299,8 +299,7 @@ _WEIGHT_CASES = [
 
 def _random_weight_case(rng):
     n, d, h = (int(v) for v in rng.integers(1, 6, size=3))
-    X = np.round(rng.normal(size=(n, d)), 2)
-    G = np.round(rng.normal(size=(n, h)), 2)
+    X, G = rounded_normal(rng, (n, d), (n, h))
     return Case(f"X of shape ({n}, {d}), G of shape ({n}, {h})", X, G)
 
 

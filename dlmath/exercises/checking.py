@@ -123,6 +123,13 @@ def seeded(offset):
         _seed_offset = before
 
 
+def rounded_normal(rng, *shapes):
+    """One array of standard normal draws per shape, drawn in this order and rounded to 2 decimals
+    so that feedback shows them readably: ``X, W, b = rounded_normal(rng, (n, d), (d, h), h)``."""
+    arrays = tuple(np.round(rng.normal(size=shape), 2) for shape in shapes)
+    return arrays if len(arrays) > 1 else arrays[0]
+
+
 def random_sized_case(build, sizes, low, high, label):
     """A ``random_cases`` function for a case builder ``build(label, *sizes, seed)``.
 

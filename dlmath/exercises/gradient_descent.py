@@ -24,7 +24,7 @@ import numpy as np
 from dlmath.course.gradient_descent import adam_step as _adam_step, nesterov_step as _nesterov_step
 from dlmath.course.gradient_descent import gradient_step as _step, momentum_step as _momentum_step
 
-from .checking import Case, Problem, checker, function_exercise, grade_value
+from .checking import Case, Problem, checker, function_exercise, grade_value, rounded_normal
 from .feedback import format_value
 
 
@@ -85,9 +85,7 @@ def _mse_gradient(X, y, w, b):
 
 def _regression_case(label, n, d, seed, b):
     rng = np.random.default_rng(seed)
-    X = np.round(rng.normal(size=(n, d)), 2)
-    y = np.round(rng.normal(size=n), 2)
-    w = np.round(rng.normal(size=d), 2)
+    X, y, w = rounded_normal(rng, (n, d), n, d)
     return Case(label, X, y, w, b, batch_size=n)
 
 

@@ -24,7 +24,8 @@ import numpy as np
 
 from dlmath.course.linear_algebra import dense as _layer, weight_gradient as _weight_gradient
 
-from .checking import Case, checker, function_exercise, is_unattempted, not_attempted, random_sized_case
+from .checking import (Case, checker, function_exercise, is_unattempted, not_attempted, random_sized_case,
+                       rounded_normal)
 from .feedback import CORRECT, INCORRECT, Feedback, format_value
 
 # --- a dense layer -------------------------------------------------------------
@@ -32,9 +33,7 @@ from .feedback import CORRECT, INCORRECT, Feedback, format_value
 
 def _layer_case(label, n, d, h, seed):
     rng = np.random.default_rng(seed)
-    X = np.round(rng.normal(size=(n, d)), 2)
-    W = np.round(rng.normal(size=(d, h)), 2)
-    b = np.round(rng.normal(size=h), 2)
+    X, W, b = rounded_normal(rng, (n, d), (d, h), h)
     return Case(label, X, W, b)
 
 
@@ -264,8 +263,7 @@ check_spectral_norm = function_exercise(
 
 def _gradient_case(label, n, d, h, seed):
     rng = np.random.default_rng(seed)
-    X = np.round(rng.normal(size=(n, d)), 2)
-    Delta = np.round(rng.normal(size=(n, h)), 2)
+    X, Delta = rounded_normal(rng, (n, d), (n, h))
     return Case(label, X, Delta, batch_size=n)
 
 

@@ -26,7 +26,7 @@ from dlmath.functions import relu as _relu, softmax as _softmax
 from dlmath.course.multilayer_perceptrons import engine_gradients
 
 from .checking import (RANDOM_CASES, TIME_LIMIT, Case, Problem, checker, function_exercise, grade_function,
-                       is_unattempted, not_attempted, random_sized_case, run_learner)
+                       is_unattempted, not_attempted, random_sized_case, rounded_normal, run_learner)
 from .feedback import CORRECT, INCORRECT, Feedback, clean_text, format_value
 
 # --- the forward pass of a two-layer network ------------------------------------
@@ -38,11 +38,7 @@ def _forward(X, W1, b1, W2, b2):
 
 def _forward_case(label, n, d, h, k, seed):
     rng = np.random.default_rng(seed)
-    X = np.round(rng.normal(size=(n, d)), 2)
-    W1 = np.round(rng.normal(size=(d, h)), 2)
-    b1 = np.round(rng.normal(size=h), 2)
-    W2 = np.round(rng.normal(size=(h, k)), 2)
-    b2 = np.round(rng.normal(size=k), 2)
+    X, W1, b1, W2, b2 = rounded_normal(rng, (n, d), (d, h), h, (h, k), k)
     return Case(label, X, W1, b1, W2, b2)
 
 
@@ -237,10 +233,7 @@ def _backward_case(label, n, d, h, k, seed):
     rng = np.random.default_rng(seed)
     X = np.round(rng.normal(size=(n, d)), 2)
     Y = np.eye(k)[rng.integers(k, size=n)]
-    W1 = np.round(rng.normal(size=(d, h)), 2)
-    b1 = np.round(rng.normal(size=h), 2)
-    W2 = np.round(rng.normal(size=(h, k)), 2)
-    b2 = np.round(rng.normal(size=k), 2)
+    W1, b1, W2, b2 = rounded_normal(rng, (d, h), h, (h, k), k)
     return Case(label, X, Y, W1, b1, W2, b2, batch_size=n)
 
 

@@ -27,6 +27,7 @@ wrong answer, so these checkers give ``grade_function`` a ``nan_hint``.
 
 import numpy as np
 
+from dlmath.course.probability import bernoulli_log_probabilities as _log_probabilities
 from dlmath.course.probability import entropy_bits as _entropy, softmax_t as _softmax_t
 
 from .checking import Case, function_exercise, grade_function
@@ -160,7 +161,7 @@ _FLIPS = [
 
 def _log_likelihood(p, flips):
     flips = np.asarray(flips, dtype=float)
-    return np.sum(flips * np.log(p) + (1 - flips) * np.log(1 - p))
+    return np.sum(_log_probabilities(p, flips))
 
 
 _LL_CASES = [
@@ -188,12 +189,12 @@ _LL_MISTAKES = [
      "The tails are missing: each tail contributes log(1 - p), so add (1 - x) * log(1 - p)."),
     (lambda p, x: np.sum(x * np.log(p) + (1 - x) * np.log(p)),
      "A tail has probability 1 - p, not p: use (1 - x) * log(1 - p)."),
-    (lambda p, x: np.mean(x * np.log(p) + (1 - x) * np.log(1 - p)),
+    (lambda p, x: np.mean(_log_probabilities(p, x)),
      "You averaged over the flips; the log-likelihood is the sum (the mean is the "
      "negative cross-entropy, which has the same maximiser)."),
-    (lambda p, x: -np.sum(x * np.log(p) + (1 - x) * np.log(1 - p)),
+    (lambda p, x: -np.sum(_log_probabilities(p, x)),
      "Sign error: that is the negative log-likelihood (a loss); the log-likelihood itself is negative."),
-    (lambda p, x: np.sum(x * np.log2(p) + (1 - x) * np.log2(1 - p)),
+    (lambda p, x: np.sum(_log_probabilities(p, x, np.log2)),
      "You used log base 2; use the natural log np.log."),
 ]
 

@@ -16,6 +16,7 @@
 
 import numpy as np
 
+from dlmath.course.probability import bernoulli_log_probabilities as _log_probabilities
 from dlmath.course.training_criterion import gaussian_posterior_weights as _gaussian_weights
 from dlmath.functions import logsumexp
 
@@ -25,7 +26,7 @@ from .checking import Case, checker, function_exercise, grade_value, pair_packer
 
 
 def _cross_entropy(p, y):
-    return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+    return -np.mean(_log_probabilities(p, y))
 
 
 _CE_CASES = [
@@ -51,14 +52,14 @@ _CE_MISTAKES = [
      "Only the examples with y = 1 count in your loss: add (1 - y) * log(1 - p) for the red ones."),
     (lambda p, y: -np.mean((1 - y) * np.log(1 - p)),
      "Only the examples with y = 0 count in your loss: add y * log(p) for the blue ones."),
-    (lambda p, y: -np.sum(y * np.log(p) + (1 - y) * np.log(1 - p)),
+    (lambda p, y: -np.sum(_log_probabilities(p, y)),
      "You summed over the examples; the loss is their mean (divide by the number of examples)."),
-    (lambda p, y: np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)),
+    (lambda p, y: np.mean(_log_probabilities(p, y)),
      "Sign error: log of a probability is negative, so the cross-entropy has a minus sign in front "
      "to make it positive."),
-    (lambda p, y: -np.mean(y * np.log10(p) + (1 - y) * np.log10(1 - p)),
+    (lambda p, y: -np.mean(_log_probabilities(p, y, np.log10)),
      "You used log10; cross-entropy uses the natural logarithm, np.log."),
-    (lambda p, y: -np.mean(y * np.log2(p) + (1 - y) * np.log2(1 - p)),
+    (lambda p, y: -np.mean(_log_probabilities(p, y, np.log2)),
      "You used log2 (bits); the course uses the natural logarithm, np.log (nats)."),
     (lambda p, y: np.mean((p - y) ** 2),
      "That is the squared error; the cross-entropy is -mean(y log p + (1 - y) log(1 - p))."),
