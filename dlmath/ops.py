@@ -23,19 +23,32 @@ from .graph import OPERATORS, Operation
 
 # ---------------------------------------------------------------- elementwise
 
-class _Elementwise(Operation):
-    """Binary elementwise op with NumPy broadcasting."""
+class _Binary(Operation):
+    """An op on two arrays: when it fails, the shapes of the two say why, if they can."""
 
     def explain_failure(self, values, exc):
         a, b = (np.shape(v) for v in values)
+        problem = self.shape_problem(a, b)
+        if problem:
+            return ShapeError(f"{self.name}: {problem}")
+        return super().explain_failure(values, exc)
+
+    def shape_problem(self, a, b):
+        """What is wrong with the input shapes ``a`` and ``b`` for this op, or None."""
+        return None
+
+
+class _Elementwise(_Binary):
+    """Binary elementwise op with NumPy broadcasting."""
+
+    def shape_problem(self, a, b):
         try:
             np.broadcast_shapes(a, b)
         except ValueError:
-            return ShapeError(
-                f"{self.name}: cannot broadcast shapes {a} {self.label} {b}: "
-                "elementwise ops need each trailing dimension to be equal or 1; "
-                "reshape one input (e.g. x[:, None] in NumPy) or transpose it")
-        return super().explain_failure(values, exc)
+            return (f"cannot broadcast shapes {a} {self.label} {b}: "
+                    "elementwise ops need each trailing dimension to be equal or 1; "
+                    "reshape one input (e.g. x[:, None] in NumPy) or transpose it")
+        return None
 
 
 class Add(_Elementwise):
@@ -188,7 +201,15 @@ class Relu(Operation):
 
 # ---------------------------------------------------------------- softmax
 
-class Softmax(Operation):
+class _AlongAxis(Operation):
+    """A one-input op that works along ``axis`` (the last one by default)."""
+
+    def __init__(self, x, axis=-1, name=None):
+        self.axis = axis
+        super().__init__(x, name=name)
+
+
+class Softmax(_AlongAxis):
     """softmax(x)_i = e^(x_i) / sum_j e^(x_j) along ``axis``.
 
     Stable form: subtract the max first (softmax is unchanged by a shift).
@@ -196,10 +217,6 @@ class Softmax(Operation):
     """
 
     label = "softmax"
-
-    def __init__(self, x, axis=-1, name=None):
-        self.axis = axis
-        super().__init__(x, name=name)
 
     def forward(self, x):
         return F.softmax(x, self.axis)
@@ -209,17 +226,13 @@ class Softmax(Operation):
         return s * (grad - (grad * s).sum(axis=self.axis, keepdims=True))
 
 
-class LogSoftmax(Operation):
+class LogSoftmax(_AlongAxis):
     """log softmax(x) = x - logsumexp(x) along ``axis``, never log(0).
 
     Gradient: dL/dx = g - softmax(x) * sum_j g_j, and softmax(x) = e^output.
     """
 
     label = "log_softmax"
-
-    def __init__(self, x, axis=-1, name=None):
-        self.axis = axis
-        super().__init__(x, name=name)
 
     def forward(self, x):
         return F.log_softmax(x, self.axis)
@@ -231,7 +244,7 @@ class LogSoftmax(Operation):
 
 # ---------------------------------------------------------------- matrices
 
-class MatMul(Operation):
+class MatMul(_Binary):
     """Matrix product a @ b: (m, n) @ (n, p) -> (m, p).
 
     d(a@b)/da: grad @ b^T,  d(a@b)/db: a^T @ grad. Vectors are treated as a
@@ -264,20 +277,17 @@ class MatMul(Operation):
         return (da[..., 0, :] if a.ndim == 1 else da,
                 db[..., 0] if b.ndim == 1 else db)
 
-    def explain_failure(self, values, exc):
-        a, b = (np.shape(v) for v in values)
+    def shape_problem(self, a, b):
         if len(a) == 0 or len(b) == 0:
-            return ShapeError(
-                f"{self.name}: cannot matrix-multiply a scalar, shapes {a} @ {b}; "
-                "use multiply (*) to scale by a number")
+            return (f"cannot matrix-multiply a scalar, shapes {a} @ {b}; "
+                    "use multiply (*) to scale by a number")
         inner_a, inner_b = a[-1], b[-2] if len(b) > 1 else b[0]
         if inner_a != inner_b:
-            return ShapeError(
-                f"{self.name}: cannot multiply shapes {a} @ {b}: inner "
-                f"dimensions {inner_a} and {inner_b} differ (columns of the "
-                "left must equal rows of the right); check the order of the "
-                "operands, or transpose one of them")
-        return super().explain_failure(values, exc)
+            return (f"cannot multiply shapes {a} @ {b}: inner "
+                    f"dimensions {inner_a} and {inner_b} differ (columns of the "
+                    "left must equal rows of the right); check the order of the "
+                    "operands, or transpose one of them")
+        return None
 
 
 class Transpose(Operation):
