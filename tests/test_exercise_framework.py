@@ -163,6 +163,24 @@ def test_function_exercise_declares_a_checker_like_the_decorated_function():
     assert "should return the pair (v, s)." in repr(check_split(lambda x: 2 * x))
 
 
+def test_function_checker_answers_stubs_and_non_functions_before_its_check():
+    import inspect
+
+    from dlmath.exercises.checking import function_checker
+
+    @function_checker("thing", "thing(x)", name_type=False)
+    def check_thing(thing=...):
+        """Check thing."""
+        return Feedback("correct", "thing", f"ran on {thing.__name__}")
+
+    assert check_thing.__name__ == "check_thing" and check_thing.__doc__ == "Check thing."
+    assert str(inspect.signature(check_thing)) == "(thing=Ellipsis)"
+    assert check_thing().status == "not attempted" and check_thing(None).status == "not attempted"
+    refused = check_thing(3)
+    assert "expects a function, but received 3." in repr(refused) and "Pass the function itself" in repr(refused)
+    assert "ran on len" in repr(check_thing(len)) and check_thing(thing=len).passed
+
+
 def test_repr_and_html_are_deterministic_and_escaped():
     fb = Feedback("incorrect", "a <b>", "x < y", details=[("received", "[1, 2]")], hint="use & not and")
     assert repr(fb) == repr(Feedback("incorrect", "a <b>", "x < y", details=[("received", "[1, 2]")],

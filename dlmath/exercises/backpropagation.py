@@ -24,8 +24,9 @@ from dlmath.course.linear_algebra import input_gradient, weight_gradient
 from dlmath.course.training_criterion import softmax_cross_entropy_gradient
 from dlmath.functions import sigmoid as _sig, softmax as _softmax
 
-from .checking import (RANDOM_CASES, Case, Problem, checker, function_exercise, function_problem,
-                       grade_function, learner_value, random_sized_case, rounded_normal, with_default_hint)
+from .checking import (RANDOM_CASES, Case, Problem, checker, function_checker, function_exercise,
+                       grade_function, learner_value, numeric_parts, random_sized_case, rounded_normal,
+                       with_default_hint)
 from .feedback import CORRECT, INCORRECT, Feedback, clean_text, format_value
 from .mistakes import close
 
@@ -102,12 +103,9 @@ def _describe_node(node):
     return f"{node.name!r} (a {type(node).__name__})"
 
 
-@checker
+@function_checker(_BACKPROP_TITLE, "compute_gradients(loss, values)")
 def check_compute_gradients(compute_gradients=...):
     """Check ``compute_gradients(loss, values)``: dL/dnode for every node, against dlmath's own backprop."""
-    problem = function_problem(compute_gradients, _BACKPROP_TITLE, "compute_gradients(loss, values)")
-    if problem is not None:
-        return problem
     for number, make in enumerate(_GRAPHS, start=1):
         label, loss, feed = make()
         where = f"Graph {number} of {len(_GRAPHS)} ({label})"
@@ -226,16 +224,12 @@ _random_matmul_case = random_sized_case(_matmul_case, "n d m", 1, 7,
 
 def _pair(result):
     """(dX, dW) as one flat array, so both parts are compared at once; a Problem if it is no pair."""
-    if isinstance(result, (tuple, list)) and len(result) == 2:
-        try:
-            dX, dW = (np.asarray(part, dtype=float) for part in result)
-        except (TypeError, ValueError):
-            return Problem("the two parts of your result are not arrays of numbers.",
-                           "Return two arrays, (dX, dW): the gradients for X and for W.")
-        return _Gradients(dX, dW)
-    return Problem(f"your function returned {format_value(result) if not isinstance(result, dict) else 'a dict'}"
-                   "; it should return two arrays, (dX, dW).",
-                   "Return two arrays, (dX, dW): the gradients for X and for W, e.g. `return dX, dW`.")
+    parts = numeric_parts(result, 2, ("the two parts of your result are not arrays of numbers.",
+                                      "Return two arrays, (dX, dW): the gradients for X and for W."),
+                          "two arrays, (dX, dW).",
+                          "Return two arrays, (dX, dW): the gradients for X and for W, e.g. `return dX, dW`.",
+                          describe=lambda value: "a dict" if isinstance(value, dict) else format_value(value))
+    return parts if isinstance(parts, Problem) else _Gradients(*parts)
 
 
 class _Gradients(tuple):

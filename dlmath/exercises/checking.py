@@ -425,6 +425,19 @@ def _printed_detail(outcome):
 # --- grading a function -----------------------------------------------------------------
 
 
+def numeric_parts(result, count, not_numbers, should_return, hint, describe=format_value):
+    """The learner's tuple (or list) ``result`` of ``count`` parts as float arrays, or a
+    :class:`Problem`: ``Problem(*not_numbers)`` when a part is no array of numbers; when the
+    result is no such tuple, "your function returned {describe(result)}; it should return
+    {should_return}" with ``hint``."""
+    if isinstance(result, (tuple, list)) and len(result) == count:
+        try:
+            return [np.asarray(part, dtype=float) for part in result]
+        except (TypeError, ValueError):
+            return Problem(*not_numbers)
+    return Problem(f"your function returned {describe(result)}; it should return {should_return}", hint)
+
+
 def pair_packer(ending, shapes, keep, pair):
     """A packer for a learner's result that should be a pair (vector, number): it returns one array
     [vector..., number] for the framework to compare, or a Problem that says what the pair should be.
@@ -432,17 +445,14 @@ def pair_packer(ending, shapes, keep, pair):
     ``ending`` is the return statement to suggest, ``shapes`` what the two shapes should be,
     ``keep`` the hint for a vector of the wrong shape, ``pair`` the pair the function returns."""
     def pack(result):
-        if isinstance(result, (tuple, list)) and len(result) == 2:
-            try:
-                vector, number = (np.asarray(part, dtype=float) for part in result)
-            except (TypeError, ValueError):
-                return Problem("the two parts of your result are not numbers.", f"End with `{ending}`.")
-            if vector.ndim == 1 and number.size == 1:
-                return np.concatenate([vector, number.reshape(1)])
-            return Problem(f"your function returned a pair with shapes {vector.shape}, {number.shape}; "
-                           + shapes, keep)
-        return Problem(f"your function returned {format_value(result)}; it should return the pair "
-                       + pair, f"End with `{ending}`.")
+        parts = numeric_parts(result, 2, ("the two parts of your result are not numbers.", f"End with `{ending}`."),
+                              "the pair " + pair, f"End with `{ending}`.")
+        if isinstance(parts, Problem):
+            return parts
+        vector, number = parts
+        if vector.ndim == 1 and number.size == 1:
+            return np.concatenate([vector, number.reshape(1)])
+        return Problem(f"your function returned a pair with shapes {vector.shape}, {number.shape}; " + shapes, keep)
     return pack
 
 
@@ -754,6 +764,20 @@ def checker(check):
 
     wrapper.is_checker = True
     return wrapper
+
+
+def function_checker(title, signature, *, name_type=True):
+    """``@checker`` for the check of a learner's function that grades it its own way: before
+    the check runs, a stub gets "not attempted" and anything that is not a function gets "this
+    check expects a function" (see :func:`function_problem`)."""
+    def decorate(check):
+        @functools.wraps(check)
+        def guarded(*args):
+            fn = args[0] if args else ...
+            problem = function_problem(fn, title, signature, name_type=name_type)
+            return problem if problem is not None else check(*args)
+        return checker(guarded)
+    return decorate
 
 
 def with_default_hint(feedback, hint):

@@ -24,7 +24,7 @@ from dlmath.course.frameworks import checkpoint_peak_activations as _peak
 from dlmath.course.frameworks import linear_per_example_gradients as _per_example
 from dlmath.course.frameworks import tape_gradients as _backward
 
-from .checking import (Case, checker, function_exercise, function_problem, grade_value, is_unattempted,
+from .checking import (Case, checker, function_checker, function_exercise, grade_value, is_unattempted,
                        learner_value, not_attempted)
 from .feedback import CORRECT, INCORRECT, Feedback, clean_text, format_value
 
@@ -149,12 +149,9 @@ def _tape_error_hint(error):
     return None
 
 
-@checker
+@function_checker(_TAPE_TITLE, _TAPE_SIGNATURE, name_type=False)
 def check_tape_backward(backward=...):
     """Check ``backward(tape, loss)``: the gradients of the loss for every name on the tape."""
-    problem = function_problem(backward, _TAPE_TITLE, _TAPE_SIGNATURE, name_type=False)
-    if problem is not None:
-        return problem
     for number, make in enumerate(_TAPES, start=1):
         label, tape, loss = make()
         where = f"Case {number} of {len(_TAPES)} ({label})"

@@ -24,8 +24,7 @@ import numpy as np
 from dlmath.course.gradient_descent import adam_step as _adam_step, nesterov_step as _nesterov_step
 from dlmath.course.gradient_descent import gradient_step as _step, momentum_step as _momentum_step
 
-from .checking import Case, Problem, checker, function_exercise, grade_value, rounded_normal
-from .feedback import format_value
+from .checking import Case, Problem, checker, function_exercise, grade_value, numeric_parts, rounded_normal
 
 
 def _random_shape(rng, max_dims=2):
@@ -192,18 +191,16 @@ _MOMENTUM_MISTAKES = [
 
 def _pair(result):
     """The pair (w, v) as one array [w, v], so that it can be compared; a Problem otherwise."""
-    if isinstance(result, (tuple, list)) and len(result) == 2:
-        try:
-            w, v = (np.asarray(part, dtype=float) for part in result)
-        except (TypeError, ValueError):
-            return Problem("the two parts of your result are not arrays of numbers.",
-                           "Return the new weights and the new velocity: return w, v.")
-        if w.shape != v.shape:
-            return Problem(f"the new w has shape {w.shape} but the new v has shape {v.shape}; both "
-                           "should have the shape of w.", "Keep the shapes: v <- momentum * v + grad.")
-        return np.stack([w, v])
-    return Problem(f"your function returned {format_value(result)}; it should return the pair (w, v).",
-                   "Return both the new weights and the new velocity, as a tuple (w, v).")
+    parts = numeric_parts(result, 2, ("the two parts of your result are not arrays of numbers.",
+                                      "Return the new weights and the new velocity: return w, v."),
+                          "the pair (w, v).", "Return both the new weights and the new velocity, as a tuple (w, v).")
+    if isinstance(parts, Problem):
+        return parts
+    w, v = parts
+    if w.shape != v.shape:
+        return Problem(f"the new w has shape {w.shape} but the new v has shape {v.shape}; both "
+                       "should have the shape of w.", "Keep the shapes: v <- momentum * v + grad.")
+    return np.stack([w, v])
 
 
 check_momentum_step = function_exercise(
@@ -291,18 +288,16 @@ _ADAM_MISTAKES = [
 
 def _triple(result):
     """The triple (w, m, s) as one array [w, m, s], so that it can be compared; a Problem otherwise."""
-    if isinstance(result, (tuple, list)) and len(result) == 3:
-        try:
-            parts = [np.asarray(part, dtype=float) for part in result]
-        except (TypeError, ValueError):
-            return Problem("the three parts of your result are not arrays of numbers.",
-                           "Return the new weights and the two new running averages: return w, m, s.")
-        if len({part.shape for part in parts}) > 1:
-            return Problem(f"the parts of your result have shapes {[p.shape for p in parts]}; all three "
-                           "should have the shape of w.", "Every operation in Adam is entry by entry.")
-        return np.stack(parts)
-    return Problem(f"your function returned {format_value(result)}; it should return the triple (w, m, s).",
-                   "Return the new weights and the two new running averages, as a tuple (w, m, s).")
+    parts = numeric_parts(result, 3, ("the three parts of your result are not arrays of numbers.",
+                                      "Return the new weights and the two new running averages: return w, m, s."),
+                          "the triple (w, m, s).",
+                          "Return the new weights and the two new running averages, as a tuple (w, m, s).")
+    if isinstance(parts, Problem):
+        return parts
+    if len({part.shape for part in parts}) > 1:
+        return Problem(f"the parts of your result have shapes {[p.shape for p in parts]}; all three "
+                       "should have the shape of w.", "Every operation in Adam is entry by entry.")
+    return np.stack(parts)
 
 
 check_adam_step = function_exercise(

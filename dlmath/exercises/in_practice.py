@@ -26,8 +26,8 @@ import numpy as np
 
 import dlmath as dm
 
-from .checking import (RANDOM_CASES, TIME_LIMIT, Case, Problem, checker, function_exercise, function_problem,
-                       is_unattempted, not_attempted, partial_answer, random_generator, returns_nothing,
+from .checking import (RANDOM_CASES, TIME_LIMIT, Case, Problem, function_checker, function_exercise,
+                       not_attempted, numeric_parts, partial_answer, random_generator, returns_nothing,
                        run_learner, timeout_feedback)
 from .feedback import CORRECT, INCORRECT, Feedback, clean_text, format_value
 
@@ -140,12 +140,9 @@ def _split_problem(parts, n, val_fraction, test_fraction):
     return None
 
 
-@checker
+@function_checker(_SPLIT_TITLE, _SPLIT_SIGNATURE, name_type=False)
 def check_train_val_split(split=...):
     """Check ``split(n, val_fraction, test_fraction, seed)``: three disjoint, shuffled index arrays."""
-    problem = function_problem(split, _SPLIT_TITLE, _SPLIT_SIGNATURE, name_type=False)
-    if problem is not None:
-        return problem
     first = {}
     rng = random_generator(_SPLIT_TITLE)
     cases = _SPLIT_CASES + [_random_split_args(rng) for _ in range(RANDOM_CASES)]
@@ -384,17 +381,11 @@ def _unshuffled(y, k):
     return [np.sort(order[fold::k]) for fold in range(k)]
 
 
-@checker
+@function_checker(_FOLDS_TITLE, _FOLDS_SIGNATURE, name_type=False)
 def check_stratified_folds(stratified_folds=...):
     """Check ``stratified_folds(y, k, seed)``: k disjoint folds covering every example once, each class
     spread as evenly as possible (floor or ceil of n_c / k per fold), fold sizes within one, shuffled
     with ``default_rng(seed)`` and reproducible."""
-    if is_unattempted(stratified_folds):
-        return not_attempted(_FOLDS_TITLE)
-    if not callable(stratified_folds):
-        return Feedback(INCORRECT, _FOLDS_TITLE,
-                        f"This check expects a function, but received {format_value(stratified_folds)}.",
-                        hint=f"Pass the function itself, without calling it: {_FOLDS_SIGNATURE}.")
     rng = random_generator(_FOLDS_TITLE)
     cases = _FOLDS_CASES + [_random_folds_args(rng) for _ in range(RANDOM_CASES)]
     found = []
@@ -476,15 +467,11 @@ def _random_bn_case(rng):
 
 def _bn_parts(result):
     """The triple (dX, dgamma, dbeta) as one flat array, or a Problem."""
-    if isinstance(result, (tuple, list)) and len(result) == 3:
-        try:
-            return np.concatenate([np.ravel(np.asarray(part, dtype=float)) for part in result])
-        except (TypeError, ValueError):
-            return Problem("the three parts of your result are not arrays of numbers.",
-                           "Return the three gradients: return dX, dgamma, dbeta.")
-    return Problem(f"your function returned {format_value(result)}; it should return the triple "
-                   "(dX, dgamma, dbeta).",
-                   "Return the gradients for X, gamma and beta as a tuple: return dX, dgamma, dbeta.")
+    parts = numeric_parts(result, 3, ("the three parts of your result are not arrays of numbers.",
+                                      "Return the three gradients: return dX, dgamma, dbeta."),
+                          "the triple (dX, dgamma, dbeta).",
+                          "Return the gradients for X, gamma and beta as a tuple: return dX, dgamma, dbeta.")
+    return parts if isinstance(parts, Problem) else np.concatenate([np.ravel(part) for part in parts])
 
 
 def _bn_variant(*, mean_path=True, variance_path=True, ddof=0, eps_used=True, swap=False, no_gamma=False):

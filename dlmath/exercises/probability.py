@@ -30,7 +30,7 @@ import numpy as np
 from dlmath.course.probability import bernoulli_log_probabilities as _log_probabilities
 from dlmath.course.probability import entropy_bits as _entropy, softmax_t as _softmax_t
 
-from .checking import Case, function_exercise, grade_function
+from .checking import Case, function_exercise
 
 LN2 = np.log(2.0)
 
