@@ -1,9 +1,9 @@
 """Grade a learner's function or value and explain what went wrong.
 
-Chapter authors write one small ``check_*`` function per exercise, made of a
+Chapter authors declare one ``check_*`` function per exercise, made of a
 reference solution, a few test cases and the wrong answers they expect::
 
-    from dlmath.exercises.checking import Case, checker, grade_function
+    from dlmath.exercises.checking import Case, function_exercise
 
     def _reference(w, grad, learning_rate):
         return w - learning_rate * grad
@@ -12,17 +12,12 @@ reference solution, a few test cases and the wrong answers they expect::
         shape = tuple(rng.integers(1, 5, size=rng.integers(1, 3)))
         return Case(f"w of shape {shape}", rng.normal(size=shape), rng.normal(size=shape), 0.1)
 
-    @checker
-    def check_gradient_step(step=...):
-        "Check step(w, grad, learning_rate), one step of gradient descent."
-        return grade_function(
-            step, _reference,
-            cases=[Case("a 2-vector", np.array([1.0, 2.0]), np.array([0.5, -1.0]), 0.1)],
-            random_cases=_random_step,
-            signature="step(w, grad, learning_rate)",
-            mistakes=[(lambda w, g, lr: w + lr * g, "You moved uphill: subtract the gradient.")],
-            title="gradient step", forbid_mutation=True,
-        )
+    check_gradient_step = function_exercise(
+        "step(w, grad, learning_rate)", _reference,
+        [Case("a 2-vector", np.array([1.0, 2.0]), np.array([0.5, -1.0]), 0.1)],
+        title="gradient step", name="check_gradient_step", random_cases=_random_step,
+        mistakes=[(lambda w, g, lr: w + lr * g, "You moved uphill: subtract the gradient.")],
+        forbid_mutation=True, doc="Check step(w, grad, learning_rate), one step of gradient descent.")
 
 ``grade_function`` runs the learner's function on every fixed case (the edge
 cases of the maths, with readable labels), then on ``RANDOM_CASES`` seeded
@@ -36,7 +31,7 @@ the expected value. Both recognise an unattempted stub (``...``, ``None``,
 ``NotImplementedError``) and report it calmly; a partial answer, or a function
 that prints its result instead of returning it, gets its own message.
 
-The ``@checker`` decorator makes the check function itself impossible to
+The ``@checker`` decorator (``function_exercise`` applies it) makes the check function itself impossible to
 crash: a missing argument means "not attempted", extra arguments or an internal
 error become feedback, never an exception. It also records each result for the
 lesson's :func:`dlmath.exercises.summary.show_results`. Tests set ``STRICT``
