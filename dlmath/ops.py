@@ -353,16 +353,16 @@ def _spread(grad, x, axis, keepdims):
 
 # ---------------------------------------------------------------- builders
 
-def _builder(name, op, doc, inputs=None):
+def _builder(name, op, doc):
     """The TF1-style function ``name`` that builds one ``op`` node: ``dm.add(a, b, name=None)``.
 
-    Its parameters are those of ``op.__init__`` (``x, axis=-1, name=None``), or, for an op
-    that takes only its inputs, the names in ``inputs`` (``"a b"``) then ``name=None``.
+    Its parameters are those of the op's constructor (``x, axis=-1, name=None``); an op that
+    takes only its inputs has the inputs of its ``forward`` (``a, b``), then ``name=None``.
     """
-    if inputs is None:
+    if op.__init__ is not Operation.__init__:
         parameters = list(inspect.signature(op.__init__).parameters.values())[1:]  # without self
     else:
-        parameters = [inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD) for n in inputs.split()]
+        parameters = list(inspect.signature(op.forward).parameters.values())[1:]
         parameters.append(inspect.Parameter("name", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None))
     signature = inspect.Signature(parameters)
     required = [p.name for p in parameters if p.default is inspect.Parameter.empty]
@@ -382,18 +382,18 @@ def _builder(name, op, doc, inputs=None):
     return build
 
 
-add = _builder("add", Add, "a + b (broadcasting).", inputs="a b")
-subtract = _builder("subtract", Subtract, "a - b (broadcasting).", inputs="a b")
-multiply = _builder("multiply", Multiply, "a * b elementwise (broadcasting).", inputs="a b")
-divide = _builder("divide", Divide, "a / b elementwise (broadcasting).", inputs="a b")
-matmul = _builder("matmul", MatMul, "Matrix product a @ b.", inputs="a b")
-negative = _builder("negative", Negative, "-x.", inputs="x")
-square = _builder("square", Square, "x^2 elementwise.", inputs="x")
-exp = _builder("exp", Exp, "e^x elementwise.", inputs="x")
-log = _builder("log", Log, "Natural log elementwise; raises NumericError on inputs <= 0.", inputs="x")
-sigmoid = _builder("sigmoid", Sigmoid, "1 / (1 + e^-x), stable for any x.", inputs="x")
-tanh = _builder("tanh", Tanh, "Hyperbolic tangent.", inputs="x")
-relu = _builder("relu", Relu, "max(x, 0).", inputs="x")
+add = _builder("add", Add, "a + b (broadcasting).")
+subtract = _builder("subtract", Subtract, "a - b (broadcasting).")
+multiply = _builder("multiply", Multiply, "a * b elementwise (broadcasting).")
+divide = _builder("divide", Divide, "a / b elementwise (broadcasting).")
+matmul = _builder("matmul", MatMul, "Matrix product a @ b.")
+negative = _builder("negative", Negative, "-x.")
+square = _builder("square", Square, "x^2 elementwise.")
+exp = _builder("exp", Exp, "e^x elementwise.")
+log = _builder("log", Log, "Natural log elementwise; raises NumericError on inputs <= 0.")
+sigmoid = _builder("sigmoid", Sigmoid, "1 / (1 + e^-x), stable for any x.")
+tanh = _builder("tanh", Tanh, "Hyperbolic tangent.")
+relu = _builder("relu", Relu, "max(x, 0).")
 softmax = _builder("softmax", Softmax, "e^x / sum e^x along ``axis`` (max-shifted, stable).")
 log_softmax = _builder("log_softmax", LogSoftmax, "x - logsumexp(x) along ``axis`` (stable).")
 reduce_sum = _builder("reduce_sum", ReduceSum, "Sum over ``axis`` (an int, a tuple, or None for all).")
