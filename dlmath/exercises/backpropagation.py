@@ -25,7 +25,7 @@ from dlmath.course.training_criterion import softmax_cross_entropy_gradient
 from dlmath.functions import sigmoid as _sig, softmax as _softmax
 
 from .checking import (RANDOM_CASES, Case, Problem, checker, function_checker, function_exercise,
-                       grade_function, learner_value, numeric_parts, random_sized_case, rounded_normal,
+                       grade_function, learner_value, numeric_parts, rounded_normal, sized_case,
                        with_default_hint)
 from .feedback import CORRECT, INCORRECT, Feedback, clean_text, format_value
 from .mistakes import close
@@ -205,6 +205,7 @@ def _matmul_backward(X, W, G):
     return input_gradient(G, W), weight_gradient(X, G)
 
 
+@sized_case("n d m", 1, 7, "X ({n}, {d}), W ({d}, {m}), G ({n}, {m})")
 def _matmul_case(label, n, d, m, seed):
     rng = np.random.default_rng(seed)
     X, W, G = rounded_normal(rng, (n, d), (d, m), (n, m))
@@ -217,9 +218,6 @@ _MATMUL_CASES = [
     _matmul_case("square: X (3, 3), W (3, 3), G (3, 3)", 3, 3, 3, 2),
 ]
 
-
-_random_matmul_case = random_sized_case(_matmul_case, "n d m", 1, 7,
-                                        "X ({n}, {d}), W ({d}, {m}), G ({n}, {m})")
 
 
 def _pair(result):
@@ -270,7 +268,7 @@ def check_matmul_backward(matmul_backward=...):
                                   title="matmul backward", signature="matmul_backward(X, W, G)",
                                   mistakes=[(lambda *a, f=wrong: (f(*a), f(*a)), hint)
                                             for wrong, hint in mistakes + other],
-                                  random_cases=_random_matmul_case,
+                                  random_cases=_matmul_case.random,
                                   unpack=lambda result, i=index: _part_of(_pair(result), i),
                                   part_names=("dX", "dW"))
         if feedback.status == "not attempted" or feedback.passed is False and not feedback.details:

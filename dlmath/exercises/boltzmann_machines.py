@@ -32,7 +32,7 @@ from dlmath.course.boltzmann_machines import initial_visible_biases as _initial_
 from dlmath.course.boltzmann_machines import rbm_energy as _energy
 from dlmath.functions import sigmoid as _sigmoid, softmax as _softmax
 
-from .checking import Case, checker, function_exercise, grade_value, random_sized_case, rounded_normal
+from .checking import Case, checker, function_exercise, grade_value, rounded_normal, sized_case
 
 
 # --- the energy of an RBM -------------------------------------------------------
@@ -97,6 +97,7 @@ check_energy = function_exercise(
 # --- p(h | v) ---------------------------------------------------------------------
 
 
+@sized_case("k m n", 1, 7, "a batch of {k}, {m} visible and {n} hidden units")
 def _hidden_case(label, k, m, n, seed):
     rng = np.random.default_rng(seed)
     v = (rng.random((k, m)) < 0.5).astype(float)
@@ -112,9 +113,6 @@ _HIDDEN_CASES = [
          np.ones((3, 2)), np.zeros(2)),
 ]
 
-
-_random_hidden_case = random_sized_case(_hidden_case, "k m n", 1, 7,
-                                        "a batch of {k}, {m} visible and {n} hidden units")
 
 
 _HIDDEN_MISTAKES = [
@@ -142,13 +140,14 @@ _HIDDEN_MISTAKES = [
 
 check_hidden_probabilities = function_exercise(
     "hidden_probabilities(v, W, b)", _hidden_probabilities, _HIDDEN_CASES, title="hidden probabilities",
-    mistakes=_HIDDEN_MISTAKES, random_cases=_random_hidden_case,
+    mistakes=_HIDDEN_MISTAKES, random_cases=_hidden_case.random,
     doc="""Check ``hidden_probabilities(v, W, b)``: p(h_j = 1 | v) for a batch v of shape (k, m).""")
 
 
 # --- the CD-1 weight gradient -------------------------------------------------------
 
 
+@sized_case("k m n", 1, 7, "{k} example(s), {m} visible and {n} hidden units")
 def _cd1_case(label, k, m, n, seed):
     rng = np.random.default_rng(seed)
     v0 = (rng.random((k, m)) < 0.5).astype(float)
@@ -166,9 +165,6 @@ _CD1_CASES = [
     _cd1_case("1 example, 3 visible and 2 hidden units", 1, 3, 2, 8),
 ]
 
-
-_random_cd1_case = random_sized_case(_cd1_case, "k m n", 1, 7,
-                                     "{k} example(s), {m} visible and {n} hidden units")
 
 _CD1_MISTAKES = [
     (lambda v0, v1, W, b: (v1.T @ _sigmoid(v1 @ W + b) - v0.T @ _sigmoid(v0 @ W + b)) / len(v0),
@@ -192,7 +188,7 @@ _CD1_MISTAKES = [
 
 check_cd1_gradient = function_exercise(
     "cd1_gradient(v0, v1, W, b)", _cd1_weight_gradient, _CD1_CASES, title="CD-1 gradient",
-    mistakes=_CD1_MISTAKES, random_cases=_random_cd1_case,
+    mistakes=_CD1_MISTAKES, random_cases=_cd1_case.random,
     doc="""Check ``cd1_gradient(v0, v1, W, b)``: the CD-1 estimate of d(average log-likelihood)/dW.""")
 
 
@@ -289,6 +285,7 @@ check_initial_visible_biases = function_exercise(
 # --- one step of the fantasy particles (persistent CD) --------------------------------
 
 
+@sized_case("k m n", 1, 8, "{k} particle(s), {m} visible and {n} hidden units")
 def _particles_case(label, k, m, n, seed):
     rng = np.random.default_rng(seed)
     fantasy = (rng.random((k, m)) < 0.5).astype(float)
@@ -303,9 +300,6 @@ _PARTICLE_CASES = [
     _particles_case("1 particle, 3 visible and 5 hidden units", 1, 3, 5, 13),
 ]
 
-
-_random_particles_case = random_sized_case(_particles_case, "k m n", 1, 8,
-                                           "{k} particle(s), {m} visible and {n} hidden units")
 
 
 def _step_variant(*, above=False, above_h=False, above_v=False, mean_field_h=False, mean_field_v=False, no_a=False, no_b=False,
@@ -352,6 +346,6 @@ _PARTICLE_MISTAKES = [
 check_advance_particles = function_exercise(
     "advance_particles(fantasy, W, a, b, u_hidden, u_visible)", _gibbs_step_from_uniforms, _PARTICLE_CASES,
     title="fantasy particles", forbid_mutation=True, mistakes=_PARTICLE_MISTAKES,
-    random_cases=_random_particles_case,
+    random_cases=_particles_case.random,
     doc="""Check ``advance_particles(fantasy, W, a, b, u_hidden, u_visible)``: one block Gibbs step
     h = [u_hidden < sigmoid(fantasy W + b)], v' = [u_visible < sigmoid(h W^T + a)].""")

@@ -125,18 +125,22 @@ def rounded_normal(rng, *shapes):
     return arrays if len(arrays) > 1 else arrays[0]
 
 
-def random_sized_case(build, sizes, low, high, label):
-    """A ``random_cases`` function for a case builder ``build(label, *sizes, seed)``.
+def sized_case(sizes, low, high, label):
+    """Decorate a case builder ``build(label, *sizes, seed)`` with its random cases, ``build.random``.
 
-    ``sizes`` names the sizes, e.g. ``"n d h"``; each is drawn from ``low`` to ``high - 1``, then
-    the builder's seed, and ``label`` is formatted with them: ``random_sized_case(_layer_case,
-    "n d h", 1, 8, "{n} example(s), {d} feature(s), {h} output(s)")``."""
+    ``build.random(rng)`` (a ``random_cases`` function) draws one size per name in ``sizes``
+    (``"n d h"``) from ``low`` to ``high - 1``, then the builder's seed, and formats ``label``
+    with the sizes: ``@sized_case("n d h", 1, 8, "{n} example(s), {d} feature(s), {h} output(s)")``.
+    """
     names = sizes.split()
 
-    def random_case(rng):
-        drawn = dict(zip(names, (int(v) for v in rng.integers(low, high, size=len(names)))))
-        return build(label.format(**drawn), *drawn.values(), int(rng.integers(2**31)))
-    return random_case
+    def decorate(build):
+        def random_case(rng):
+            drawn = dict(zip(names, (int(v) for v in rng.integers(low, high, size=len(names)))))
+            return build(label.format(**drawn), *drawn.values(), int(rng.integers(2**31)))
+        build.random = random_case
+        return build
+    return decorate
 
 
 def random_generator(title):
@@ -440,8 +444,9 @@ def pair_packer(ending, shapes, keep, pair):
     ``ending`` is the return statement to suggest, ``shapes`` what the two shapes should be,
     ``keep`` the hint for a vector of the wrong shape, ``pair`` the pair the function returns."""
     def pack(result):
-        parts = numeric_parts(result, 2, ("the two parts of your result are not numbers.", f"End with `{ending}`."),
-                              "the pair " + pair, f"End with `{ending}`.")
+        end_with = f"End with `{ending}`."
+        parts = numeric_parts(result, 2, ("the two parts of your result are not numbers.", end_with),
+                              "the pair " + pair, end_with)
         if isinstance(parts, Problem):
             return parts
         vector, number = parts

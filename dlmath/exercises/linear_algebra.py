@@ -24,13 +24,14 @@ import numpy as np
 
 from dlmath.course.linear_algebra import dense as _layer, weight_gradient as _weight_gradient
 
-from .checking import (Case, checker, function_exercise, is_unattempted, not_attempted, random_sized_case,
-                       rounded_normal)
+from .checking import (Case, checker, function_exercise, is_unattempted, not_attempted, rounded_normal,
+                       sized_case)
 from .feedback import CORRECT, INCORRECT, Feedback, format_value
 
 # --- a dense layer -------------------------------------------------------------
 
 
+@sized_case("n d h", 1, 8, "{n} example(s), {d} feature(s), {h} output(s)")
 def _layer_case(label, n, d, h, seed):
     rng = np.random.default_rng(seed)
     X, W, b = rounded_normal(rng, (n, d), (d, h), h)
@@ -44,9 +45,6 @@ _LAYER_CASES = [
     _layer_case("6 examples, 1 feature, 1 output", 6, 1, 1, 3),
 ]
 
-
-_random_layer_case = random_sized_case(_layer_case, "n d h", 1, 8,
-                                       "{n} example(s), {d} feature(s), {h} output(s)")
 
 _LAYER_MISTAKES = [
     (lambda X, W, b: X @ W,
@@ -71,7 +69,7 @@ _LAYER_MISTAKES = [
 
 check_layer = function_exercise(
     "layer(X, W, b)", _layer, _LAYER_CASES, title="dense layer", mistakes=_LAYER_MISTAKES,
-    random_cases=_random_layer_case,
+    random_cases=_layer_case.random,
     doc="""Check ``layer(X, W, b)``: a dense layer on a batch, ``X @ W + b``, shape (n, h).""")
 
 

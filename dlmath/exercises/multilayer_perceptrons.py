@@ -26,7 +26,7 @@ from dlmath.functions import relu as _relu, softmax as _softmax
 from dlmath.course.multilayer_perceptrons import engine_gradients
 
 from .checking import (RANDOM_CASES, TIME_LIMIT, Case, Problem, checker, function_exercise, grade_function,
-                       is_unattempted, not_attempted, random_sized_case, rounded_normal, run_learner)
+                       is_unattempted, not_attempted, rounded_normal, run_learner, sized_case)
 from .feedback import CORRECT, INCORRECT, Feedback, clean_text, format_value
 
 # --- the forward pass of a two-layer network ------------------------------------
@@ -36,6 +36,7 @@ def _forward(X, W1, b1, W2, b2):
     return logits((W1, b1, W2, b2), X, activation="relu")
 
 
+@sized_case("n d h k", 1, 7, "{n} example(s), {d} input(s), {h} hidden unit(s), {k} output(s)")
 def _forward_case(label, n, d, h, k, seed):
     rng = np.random.default_rng(seed)
     X, W1, b1, W2, b2 = rounded_normal(rng, (n, d), (d, h), h, (h, k), k)
@@ -48,9 +49,6 @@ _FORWARD_CASES = [
     _forward_case("1 example, 2 inputs, 3 hidden units, 1 output", 1, 2, 3, 1, 5),
 ]
 
-
-_random_forward_case = random_sized_case(_forward_case, "n d h k", 1, 7,
-                                         "{n} example(s), {d} input(s), {h} hidden unit(s), {k} output(s)")
 
 
 _FORWARD_MISTAKES = [
@@ -92,7 +90,7 @@ _FORWARD_MISTAKES = [
 
 check_forward = function_exercise(
     "forward(X, W1, b1, W2, b2)", _forward, _FORWARD_CASES, title="two-layer forward pass",
-    mistakes=_FORWARD_MISTAKES, random_cases=_random_forward_case,
+    mistakes=_FORWARD_MISTAKES, random_cases=_forward_case.random,
     doc="""Check ``forward(X, W1, b1, W2, b2)``: the logits ``relu(X @ W1 + b1) @ W2 + b2``.
 
     ``X`` has shape (n, d), ``W1`` (d, h), ``b1`` (h,), ``W2`` (h, k), ``b2`` (k,);
