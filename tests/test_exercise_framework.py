@@ -181,6 +181,18 @@ def test_function_checker_answers_stubs_and_non_functions_before_its_check():
     assert "ran on len" in repr(check_thing(len)) and check_thing(thing=len).passed
 
 
+def test_one_slip_each_makes_a_wrong_answer_per_slip_in_order():
+    from dlmath.exercises.checking import one_slip_each
+
+    def variant(*, double=False, negate=False):
+        return lambda x: (2 if double else 1) * (-1 if negate else 1) * x
+
+    mistakes = one_slip_each(variant, double="Twice too large.", negate="Sign error.")
+    assert [hint for _, hint in mistakes] == ["Twice too large.", "Sign error."]
+    assert [wrong(3.0) for wrong, _ in mistakes] == [6.0, -3.0]
+    assert "Sign error." in repr(grade(lambda x: -x, mistakes=mistakes))
+
+
 def test_repr_and_html_are_deterministic_and_escaped():
     fb = Feedback("incorrect", "a <b>", "x < y", details=[("received", "[1, 2]")], hint="use & not and")
     assert repr(fb) == repr(Feedback("incorrect", "a <b>", "x < y", details=[("received", "[1, 2]")],

@@ -32,7 +32,7 @@ from dlmath.course.boltzmann_machines import initial_visible_biases as _initial_
 from dlmath.course.boltzmann_machines import rbm_energy as _energy
 from dlmath.functions import sigmoid as _sigmoid, softmax as _softmax
 
-from .checking import Case, checker, function_exercise, grade_value, rounded_normal, sized_case
+from .checking import Case, checker, function_exercise, grade_value, one_slip_each, rounded_normal, sized_case
 
 
 # --- the energy of an RBM -------------------------------------------------------
@@ -315,26 +315,23 @@ def _step_variant(*, above=False, above_h=False, above_v=False, mean_field_h=Fal
     return step
 
 
-_PARTICLE_MISTAKES = [
-    (_step_variant(above=True),
-     "A unit is on when its uniform number falls BELOW its probability (u < p happens with "
-     "probability p); u > p switches it on with probability 1 - p."),
-    (_step_variant(above_h=True),
-     "In the hidden layer, a unit is on when its uniform number falls BELOW its probability: "
-     "h = (u_hidden < p(h = 1 | v))."),
-    (_step_variant(above_v=True),
-     "In the visible layer, a unit is on when its uniform number falls BELOW its probability: "
-     "v' = (u_visible < p(v = 1 | h))."),
-    (_step_variant(mean_field_v=True),
-     "You returned the probabilities p(v = 1 | h): the particles are states of the chain, so sample "
-     "them, (u_visible < p).astype(float)."),
-    (_step_variant(mean_field_h=True),
-     "The hidden layer must be sampled too, h = (u_hidden < p(h = 1 | v)); feeding its probabilities "
-     "to the visible layer is a mean-field step, not a Gibbs step."),
-    (_step_variant(transpose_back=True),
-     "W has shape (m, n): from the hidden layer back to the visible one multiply by W.T, h @ W.T + a."),
-    (_step_variant(no_a=True), "The visible bias a is missing: p(v = 1 | h) = sigmoid(h @ W.T + a)."),
-    (_step_variant(no_b=True), "The hidden bias b is missing: p(h = 1 | v) = sigmoid(v @ W + b)."),
+_PARTICLE_MISTAKES = one_slip_each(
+    _step_variant,
+    above="A unit is on when its uniform number falls BELOW its probability (u < p happens with probability "
+          "p); u > p switches it on with probability 1 - p.",
+    above_h="In the hidden layer, a unit is on when its uniform number falls BELOW its probability: h = "
+            "(u_hidden < p(h = 1 | v)).",
+    above_v="In the visible layer, a unit is on when its uniform number falls BELOW its probability: v' = "
+            "(u_visible < p(v = 1 | h)).",
+    mean_field_v="You returned the probabilities p(v = 1 | h): the particles are states of the chain, so "
+                 "sample them, (u_visible < p).astype(float).",
+    mean_field_h="The hidden layer must be sampled too, h = (u_hidden < p(h = 1 | v)); feeding its "
+                 "probabilities to the visible layer is a mean-field step, not a Gibbs step.",
+    transpose_back="W has shape (m, n): from the hidden layer back to the visible one multiply by W.T, h @ "
+                   "W.T + a.",
+    no_a="The visible bias a is missing: p(v = 1 | h) = sigmoid(h @ W.T + a).",
+    no_b="The hidden bias b is missing: p(h = 1 | v) = sigmoid(v @ W + b).",
+) + [
     (lambda fantasy, W, a, b, u_hidden, u_visible: (u_hidden < _sigmoid(fantasy @ W + b)).astype(float),
      "You returned the hidden states: go on to the visible layer, v' = (u_visible < sigmoid(h @ W.T + a))."),
     (lambda fantasy, W, a, b, u_hidden, u_visible: fantasy,

@@ -452,8 +452,16 @@ def pair_packer(ending, shapes, keep, pair):
         vector, number = parts
         if vector.ndim == 1 and number.size == 1:
             return np.concatenate([vector, number.reshape(1)])
-        return Problem(f"your function returned a pair with shapes {vector.shape}, {number.shape}; " + shapes, keep)
+        return Problem(f"your function returned a pair with shapes {vector.shape}, {number.shape}; " + shapes,
+                       keep)
     return pack
+
+
+def one_slip_each(variant, **hints):
+    """Known wrong answers that are the reference with one slip each: for every ``slip=hint``,
+    the wrong function ``variant(slip=True)`` and its hint, in order (the first that matches a
+    learner's answer gives its hint)."""
+    return [(variant(**{slip: True}), hint) for slip, hint in hints.items()]
 
 
 def with_nan_hint(feedback, fn, cases, reference, hint):

@@ -27,8 +27,8 @@ import numpy as np
 import dlmath as dm
 
 from .checking import (RANDOM_CASES, TIME_LIMIT, Case, Problem, function_checker, function_exercise,
-                       not_attempted, numeric_parts, partial_answer, random_generator, returns_nothing,
-                       run_learner, timeout_feedback)
+                       not_attempted, numeric_parts, one_slip_each, partial_answer, random_generator,
+                       returns_nothing, run_learner, timeout_feedback)
 from .feedback import CORRECT, INCORRECT, Feedback, clean_text, format_value
 
 # --- the train / validation / test split --------------------------------------
@@ -474,8 +474,13 @@ def _bn_parts(result):
     return parts if isinstance(parts, Problem) else np.concatenate([np.ravel(part) for part in parts])
 
 
-def _bn_variant(*, mean_path=True, variance_path=True, ddof=0, eps_used=True, swap=False, no_gamma=False):
+def _bn_variant(*, constant_statistics=False, no_mean_path=False, no_variance_path=False, unbiased=False,
+                no_eps=False, swap=False, no_gamma=False):
     """The batch-norm backward with one of the usual slips, for the hints."""
+    mean_path = not (no_mean_path or constant_statistics)
+    variance_path = not (no_variance_path or constant_statistics)
+    ddof, eps_used = (1 if unbiased else 0), not no_eps
+
     def backward(dY, X, gamma, eps):
         n = len(X)
         centred = X - X.mean(axis=0)
@@ -489,25 +494,22 @@ def _bn_variant(*, mean_path=True, variance_path=True, ddof=0, eps_used=True, sw
     return backward
 
 
-_BN_MISTAKES = [
-    (_bn_variant(mean_path=False, variance_path=False),
-     "You treated the mean and sigma as constants: dX = gamma / sigma * dY is only the direct path. "
-     "Every X_i also moves the mean and the variance, which every output depends on: subtract the "
-     "batch mean of dY and Xhat times the batch mean of dY * Xhat."),
-    (_bn_variant(mean_path=False),
-     "The path through the mean is missing: subtract sum(dY) over the batch (inside the bracket "
-     "N dY - sum dY - Xhat sum(dY Xhat))."),
-    (_bn_variant(variance_path=False),
-     "The path through the variance is missing: subtract Xhat * sum(dY * Xhat) over the batch."),
-    (_bn_variant(ddof=1),
-     "Batch normalisation divides by N in the variance (X.var(axis=0), the biased estimate), not by N - 1."),
-    (_bn_variant(eps_used=False),
-     "sigma includes eps: sigma = sqrt(var + eps), in the backward pass as in the forward."),
-    (_bn_variant(swap=True),
-     "dgamma and dbeta are swapped: dbeta = sum(dY) (beta is added), dgamma = sum(dY * Xhat)."),
-    (_bn_variant(no_gamma=True),
-     "gamma scales Xhat, so it also scales dX: multiply by gamma / sigma."),
-]
+_BN_MISTAKES = one_slip_each(
+    _bn_variant,
+    constant_statistics="You treated the mean and sigma as constants: dX = gamma / sigma * dY is only the "
+                        "direct path. Every X_i also moves the mean and the variance, which every output "
+                        "depends on: subtract the batch mean of dY and Xhat times the batch mean of dY * "
+                        "Xhat.",
+    no_mean_path="The path through the mean is missing: subtract sum(dY) over the batch (inside the bracket "
+                 "N dY - sum dY - Xhat sum(dY Xhat)).",
+    no_variance_path="The path through the variance is missing: subtract Xhat * sum(dY * Xhat) over the "
+                     "batch.",
+    unbiased="Batch normalisation divides by N in the variance (X.var(axis=0), the biased estimate), not by "
+             "N - 1.",
+    no_eps="sigma includes eps: sigma = sqrt(var + eps), in the backward pass as in the forward.",
+    swap="dgamma and dbeta are swapped: dbeta = sum(dY) (beta is added), dgamma = sum(dY * Xhat).",
+    no_gamma="gamma scales Xhat, so it also scales dX: multiply by gamma / sigma.",
+)
 
 
 check_batch_norm_backward = function_exercise(
