@@ -366,8 +366,11 @@ def _builder(name, op, doc):
         parameters.append(inspect.Parameter("name", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None))
     signature = inspect.Signature(parameters)
     required = [p.name for p in parameters if p.default is inspect.Parameter.empty]
+    optional = {p.name for p in parameters} - set(required)
 
     def build(*args, **kwargs):
+        if len(args) == len(required) and kwargs.keys() <= optional:
+            return op(*args, **kwargs)         # the usual call: dm.add(a, b), dm.softmax(x, axis=0)
         try:
             bound = signature.bind(*args, **kwargs)
         except TypeError as error:
