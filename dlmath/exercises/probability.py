@@ -46,6 +46,14 @@ def _xlogy(x, y, log=np.log):
     return out
 
 
+_ZERO_TERM = "the term is 0 by convention (an outcome that never happens adds nothing)"
+
+
+def _zero_log_hint(when, expression, convention, fix):
+    """The hint for a NaN from 0 * log(0), which NumPy computes as 0 * (-inf)."""
+    return f"Your function returns NaN when {when}: {expression} NaN in NumPy, but {convention}. {fix}"
+
+
 # --- entropy in bits ------------------------------------------------------------
 
 
@@ -87,9 +95,8 @@ _ENTROPY_MISTAKES = [
      "Do not divide by the number of outcomes: the weights p already sum to 1."),
 ]
 
-_ENTROPY_NAN_HINT = ("Your function returns NaN when some p is 0: 0 * log(0) is 0 * (-inf) = NaN in "
-                     "NumPy, but its limit is 0. Keep only the nonzero entries (p = p[p > 0]) before "
-                     "taking the log.")
+_ENTROPY_NAN_HINT = _zero_log_hint("some p is 0", "0 * log(0) is 0 * (-inf) =", "its limit is 0",
+                                   "Keep only the nonzero entries (p = p[p > 0]) before taking the log.")
 
 
 check_entropy = function_exercise(
@@ -139,9 +146,7 @@ _KL_MISTAKES = [
      "You symmetrised the divergence; D_KL(p || q) weights log(p / q) by p alone."),
 ]
 
-_KL_NAN_HINT = ("Your function returns NaN when some p_i is 0: 0 * log(0 / q) is NaN in NumPy, but the "
-                "term is 0 by convention (an outcome that never happens adds nothing). Keep only "
-                "the entries where p > 0.")
+_KL_NAN_HINT = _zero_log_hint("some p_i is 0", "0 * log(0 / q) is", _ZERO_TERM, "Keep only the entries where p > 0.")
 
 
 check_kl_divergence = function_exercise(
@@ -301,19 +306,22 @@ def _variance_of_mean(sigma, n):
     return sigma**2 / n
 
 
+def _var_mean_case(sigma, n, note=""):
+    return Case(f"sigma = {sigma:g}, n = {n}{note}", sigma, n)
+
+
 _VAR_MEAN_CASES = [
-    Case("sigma = 1, n = 1 (one sample: the mean is the sample itself)", 1.0, 1),
-    Case("sigma = 2, n = 4", 2.0, 4),
-    Case("sigma = 0.5, n = 10", 0.5, 10),
-    Case("sigma = 3, n = 100", 3.0, 100),
-    Case("sigma = 1.7, n = 2", 1.7, 2),
+    _var_mean_case(1.0, 1, " (one sample: the mean is the sample itself)"),
+    _var_mean_case(2.0, 4),
+    _var_mean_case(0.5, 10),
+    _var_mean_case(3.0, 100),
+    _var_mean_case(1.7, 2),
 ]
 
 
 def _random_var_mean_case(rng):
     sigma = float(np.round(rng.uniform(0.1, 5.0), 3))
-    n = int(rng.integers(1, 1000))
-    return Case(f"sigma = {sigma:g}, n = {n}", sigma, n)
+    return _var_mean_case(sigma, int(rng.integers(1, 1000)))
 
 
 _VAR_MEAN_MISTAKES = [
@@ -392,9 +400,8 @@ _COIN_KL_MISTAKES = [
      "heads term."),
 ]
 
-_COIN_KL_NAN_HINT = ("Your function returns NaN when p is 0 or 1: 0 * log(0) is NaN in NumPy, but the "
-                     "term is 0 by convention (an outcome that never happens adds nothing). Treat "
-                     "p = 0 and p = 1 separately, or skip a term whose weight is 0.")
+_COIN_KL_NAN_HINT = _zero_log_hint("p is 0 or 1", "0 * log(0) is", _ZERO_TERM,
+                                   "Treat p = 0 and p = 1 separately, or skip a term whose weight is 0.")
 
 
 check_coin_kl = function_exercise(
