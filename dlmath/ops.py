@@ -12,6 +12,8 @@ Lowercase functions (``add``, ``matmul``, ``sigmoid``...) build the nodes;
 array-likes are accepted wherever a node is expected.
 """
 
+import inspect
+
 import numpy as np
 
 from . import functions as F
@@ -21,19 +23,32 @@ from .graph import OPERATORS, Operation
 
 # ---------------------------------------------------------------- elementwise
 
-class _Elementwise(Operation):
-    """Binary elementwise op with NumPy broadcasting."""
+class _Binary(Operation):
+    """An op on two arrays: when it fails, the shapes of the two say why, if they can."""
 
     def explain_failure(self, values, exc):
         a, b = (np.shape(v) for v in values)
+        problem = self.shape_problem(a, b)
+        if problem:
+            return ShapeError(f"{self.name}: {problem}")
+        return super().explain_failure(values, exc)
+
+    def shape_problem(self, a, b):
+        """What is wrong with the input shapes ``a`` and ``b`` for this op, or None."""
+        return None
+
+
+class _Elementwise(_Binary):
+    """Binary elementwise op with NumPy broadcasting."""
+
+    def shape_problem(self, a, b):
         try:
             np.broadcast_shapes(a, b)
         except ValueError:
-            return ShapeError(
-                f"{self.name}: cannot broadcast shapes {a} {self.label} {b}: "
-                "elementwise ops need each trailing dimension to be equal or 1; "
-                "reshape one input (e.g. x[:, None] in NumPy) or transpose it")
-        return super().explain_failure(values, exc)
+            return (f"cannot broadcast shapes {a} {self.label} {b}: "
+                    "elementwise ops need each trailing dimension to be equal or 1; "
+                    "reshape one input (e.g. x[:, None] in NumPy) or transpose it")
+        return None
 
 
 class Add(_Elementwise):
@@ -186,7 +201,15 @@ class Relu(Operation):
 
 # ---------------------------------------------------------------- softmax
 
-class Softmax(Operation):
+class _AlongAxis(Operation):
+    """A one-input op that works along ``axis`` (the last one by default)."""
+
+    def __init__(self, x, axis=-1, name=None):
+        self.axis = axis
+        super().__init__(x, name=name)
+
+
+class Softmax(_AlongAxis):
     """softmax(x)_i = e^(x_i) / sum_j e^(x_j) along ``axis``.
 
     Stable form: subtract the max first (softmax is unchanged by a shift).
@@ -194,10 +217,6 @@ class Softmax(Operation):
     """
 
     label = "softmax"
-
-    def __init__(self, x, axis=-1, name=None):
-        self.axis = axis
-        super().__init__(x, name=name)
 
     def forward(self, x):
         return F.softmax(x, self.axis)
@@ -207,17 +226,13 @@ class Softmax(Operation):
         return s * (grad - (grad * s).sum(axis=self.axis, keepdims=True))
 
 
-class LogSoftmax(Operation):
+class LogSoftmax(_AlongAxis):
     """log softmax(x) = x - logsumexp(x) along ``axis``, never log(0).
 
     Gradient: dL/dx = g - softmax(x) * sum_j g_j, and softmax(x) = e^output.
     """
 
     label = "log_softmax"
-
-    def __init__(self, x, axis=-1, name=None):
-        self.axis = axis
-        super().__init__(x, name=name)
 
     def forward(self, x):
         return F.log_softmax(x, self.axis)
@@ -229,7 +244,7 @@ class LogSoftmax(Operation):
 
 # ---------------------------------------------------------------- matrices
 
-class MatMul(Operation):
+class MatMul(_Binary):
     """Matrix product a @ b: (m, n) @ (n, p) -> (m, p).
 
     d(a@b)/da: grad @ b^T,  d(a@b)/db: a^T @ grad. Vectors are treated as a
@@ -262,20 +277,17 @@ class MatMul(Operation):
         return (da[..., 0, :] if a.ndim == 1 else da,
                 db[..., 0] if b.ndim == 1 else db)
 
-    def explain_failure(self, values, exc):
-        a, b = (np.shape(v) for v in values)
+    def shape_problem(self, a, b):
         if len(a) == 0 or len(b) == 0:
-            return ShapeError(
-                f"{self.name}: cannot matrix-multiply a scalar, shapes {a} @ {b}; "
-                "use multiply (*) to scale by a number")
+            return (f"cannot matrix-multiply a scalar, shapes {a} @ {b}; "
+                    "use multiply (*) to scale by a number")
         inner_a, inner_b = a[-1], b[-2] if len(b) > 1 else b[0]
         if inner_a != inner_b:
-            return ShapeError(
-                f"{self.name}: cannot multiply shapes {a} @ {b}: inner "
-                f"dimensions {inner_a} and {inner_b} differ (columns of the "
-                "left must equal rows of the right); check the order of the "
-                "operands, or transpose one of them")
-        return super().explain_failure(values, exc)
+            return (f"cannot multiply shapes {a} @ {b}: inner "
+                    f"dimensions {inner_a} and {inner_b} differ (columns of the "
+                    "left must equal rows of the right); check the order of the "
+                    "operands, or transpose one of them")
+        return None
 
 
 class Transpose(Operation):
@@ -341,89 +353,55 @@ def _spread(grad, x, axis, keepdims):
 
 # ---------------------------------------------------------------- builders
 
-def add(a, b, name=None):
-    """a + b (broadcasting)."""
-    return Add(a, b, name=name)
+def _builder(name, op, doc):
+    """The TF1-style function ``name`` that builds one ``op`` node: ``dm.add(a, b, name=None)``.
+
+    Its parameters are those of the op's constructor (``x, axis=-1, name=None``); an op that
+    takes only its inputs has the inputs of its ``forward`` (``a, b``), then ``name=None``.
+    """
+    if op.__init__ is not Operation.__init__:
+        parameters = list(inspect.signature(op.__init__).parameters.values())[1:]  # without self
+    else:
+        parameters = list(inspect.signature(op.forward).parameters.values())[1:]
+        parameters.append(inspect.Parameter("name", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None))
+    signature = inspect.Signature(parameters)
+    required = [p.name for p in parameters if p.default is inspect.Parameter.empty]
+    optional = {p.name for p in parameters} - set(required)
+
+    def build(*args, **kwargs):
+        if len(args) == len(required) and kwargs.keys() <= optional:
+            return op(*args, **kwargs)         # the usual call: dm.add(a, b), dm.softmax(x, axis=0)
+        try:
+            bound = signature.bind(*args, **kwargs)
+        except TypeError as error:
+            raise TypeError(f"{name}() {error}") from None
+        bound.apply_defaults()
+        options = dict(bound.arguments)
+        inputs = [options.pop(n) for n in required]
+        return op(*inputs, **options)
+
+    build.__name__ = build.__qualname__ = name
+    build.__doc__, build.__signature__ = doc, signature
+    return build
 
 
-def subtract(a, b, name=None):
-    """a - b (broadcasting)."""
-    return Subtract(a, b, name=name)
-
-
-def multiply(a, b, name=None):
-    """a * b elementwise (broadcasting)."""
-    return Multiply(a, b, name=name)
-
-
-def divide(a, b, name=None):
-    """a / b elementwise (broadcasting)."""
-    return Divide(a, b, name=name)
-
-
-def matmul(a, b, name=None):
-    """Matrix product a @ b."""
-    return MatMul(a, b, name=name)
-
-
-def negative(x, name=None):
-    """-x."""
-    return Negative(x, name=name)
-
-
-def square(x, name=None):
-    """x^2 elementwise."""
-    return Square(x, name=name)
-
-
-def exp(x, name=None):
-    """e^x elementwise."""
-    return Exp(x, name=name)
-
-
-def log(x, name=None):
-    """Natural log elementwise; raises NumericError on inputs <= 0."""
-    return Log(x, name=name)
-
-
-def sigmoid(x, name=None):
-    """1 / (1 + e^-x), stable for any x."""
-    return Sigmoid(x, name=name)
-
-
-def tanh(x, name=None):
-    """Hyperbolic tangent."""
-    return Tanh(x, name=name)
-
-
-def relu(x, name=None):
-    """max(x, 0)."""
-    return Relu(x, name=name)
-
-
-def softmax(x, axis=-1, name=None):
-    """e^x / sum e^x along ``axis`` (max-shifted, stable)."""
-    return Softmax(x, axis=axis, name=name)
-
-
-def log_softmax(x, axis=-1, name=None):
-    """x - logsumexp(x) along ``axis`` (stable)."""
-    return LogSoftmax(x, axis=axis, name=name)
-
-
-def reduce_sum(x, axis=None, keepdims=False, name=None):
-    """Sum over ``axis`` (an int, a tuple, or None for all)."""
-    return ReduceSum(x, axis=axis, keepdims=keepdims, name=name)
-
-
-def reduce_mean(x, axis=None, keepdims=False, name=None):
-    """Mean over ``axis`` (an int, a tuple, or None for all)."""
-    return ReduceMean(x, axis=axis, keepdims=keepdims, name=name)
-
-
-def transpose(x, axes=None, name=None):
-    """Reverse (or permute) the axes of x."""
-    return Transpose(x, axes=axes, name=name)
+add = _builder("add", Add, "a + b (broadcasting).")
+subtract = _builder("subtract", Subtract, "a - b (broadcasting).")
+multiply = _builder("multiply", Multiply, "a * b elementwise (broadcasting).")
+divide = _builder("divide", Divide, "a / b elementwise (broadcasting).")
+matmul = _builder("matmul", MatMul, "Matrix product a @ b.")
+negative = _builder("negative", Negative, "-x.")
+square = _builder("square", Square, "x^2 elementwise.")
+exp = _builder("exp", Exp, "e^x elementwise.")
+log = _builder("log", Log, "Natural log elementwise; raises NumericError on inputs <= 0.")
+sigmoid = _builder("sigmoid", Sigmoid, "1 / (1 + e^-x), stable for any x.")
+tanh = _builder("tanh", Tanh, "Hyperbolic tangent.")
+relu = _builder("relu", Relu, "max(x, 0).")
+softmax = _builder("softmax", Softmax, "e^x / sum e^x along ``axis`` (max-shifted, stable).")
+log_softmax = _builder("log_softmax", LogSoftmax, "x - logsumexp(x) along ``axis`` (stable).")
+reduce_sum = _builder("reduce_sum", ReduceSum, "Sum over ``axis`` (an int, a tuple, or None for all).")
+reduce_mean = _builder("reduce_mean", ReduceMean, "Mean over ``axis`` (an int, a tuple, or None for all).")
+transpose = _builder("transpose", Transpose, "Reverse (or permute) the axes of x.")
 
 
 OPERATORS.update(add=add, subtract=subtract, multiply=multiply, divide=divide,
@@ -491,6 +469,5 @@ class BatchNorm(Operation):
         return dx, sum_grad_x_hat, sum_grad
 
 
-def batch_norm(x, gamma, beta, eps=1e-5, name=None):
-    """(x - mean) / sqrt(var + eps) * gamma + beta, statistics over the batch axis 0."""
-    return BatchNorm(x, gamma, beta, eps=eps, name=name)
+batch_norm = _builder("batch_norm", BatchNorm,
+                      "(x - mean) / sqrt(var + eps) * gamma + beta, statistics over the batch axis 0.")

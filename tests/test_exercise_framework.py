@@ -134,6 +134,65 @@ def test_checker_decorator_never_raises():
         check_thing(1)
 
 
+def test_function_exercise_declares_a_checker_like_the_decorated_function():
+    import inspect
+
+    from dlmath.exercises.checking import RESULTS, function_exercise, pair_packer
+
+    check_double = function_exercise("double(x)", _ref, CASES, title="double", doc="Check ``double(x)``.",
+                                     mistakes=[(lambda x: x, "You forgot the factor 2.")], n_random=0)
+    assert check_double.__name__ == "check_double" and check_double.__doc__ == "Check ``double(x)``."
+    assert check_double.__module__ == __name__ and check_double.is_checker
+    assert str(inspect.signature(check_double)) == "(double=Ellipsis)"
+    assert check_double().status == "not attempted"
+    assert check_double(double=lambda x: 2 * x).passed and check_double(lambda x: x + x).passed
+    assert "factor 2" in repr(check_double(lambda x: x))
+    assert "Call it as check_double(double)" in repr(check_double(1, 2))
+    assert RESULTS[(__name__, "check_double")]["passed"]
+    renamed = function_exercise("double(x)", _ref, CASES, title="double", doc="d", name="check_twice")
+    assert renamed.__name__ == "check_twice" and str(inspect.signature(renamed)) == "(double=Ellipsis)"
+
+    # a pair result, packed for comparison, with a note on how it is shown and a default hint
+    pack = pair_packer("return v, s", "v is a vector and s a number.", "keep v 1-D", "(v, s).")
+    check_split = function_exercise(
+        "split(x)", lambda x: (2 * x, x.sum()), [Case("a vector", np.array([1.0, 2.0]))], title="split",
+        doc="d", pack=pack, shown_as=" (shown as [v..., s])", default_hint="Double x, then sum it.")
+    assert check_split(lambda x: (2 * x, x.sum())).passed
+    wrong = check_split(lambda x: (x, x.sum()))
+    assert wrong.message.endswith("(shown as [v..., s])") and wrong.hint == "Double x, then sum it."
+    assert "should return the pair (v, s)." in repr(check_split(lambda x: 2 * x))
+
+
+def test_function_checker_answers_stubs_and_non_functions_before_its_check():
+    import inspect
+
+    from dlmath.exercises.checking import function_checker
+
+    @function_checker("thing", "thing(x)", name_type=False)
+    def check_thing(thing=...):
+        """Check thing."""
+        return Feedback("correct", "thing", f"ran on {thing.__name__}")
+
+    assert check_thing.__name__ == "check_thing" and check_thing.__doc__ == "Check thing."
+    assert str(inspect.signature(check_thing)) == "(thing=Ellipsis)"
+    assert check_thing().status == "not attempted" and check_thing(None).status == "not attempted"
+    refused = check_thing(3)
+    assert "expects a function, but received 3." in repr(refused) and "Pass the function itself" in repr(refused)
+    assert "ran on len" in repr(check_thing(len)) and check_thing(thing=len).passed
+
+
+def test_one_slip_each_makes_a_wrong_answer_per_slip_in_order():
+    from dlmath.exercises.checking import one_slip_each
+
+    def variant(*, double=False, negate=False):
+        return lambda x: (2 if double else 1) * (-1 if negate else 1) * x
+
+    mistakes = one_slip_each(variant, double="Twice too large.", negate="Sign error.")
+    assert [hint for _, hint in mistakes] == ["Twice too large.", "Sign error."]
+    assert [wrong(3.0) for wrong, _ in mistakes] == [6.0, -3.0]
+    assert "Sign error." in repr(grade(lambda x: -x, mistakes=mistakes))
+
+
 def test_repr_and_html_are_deterministic_and_escaped():
     fb = Feedback("incorrect", "a <b>", "x < y", details=[("received", "[1, 2]")], hint="use & not and")
     assert repr(fb) == repr(Feedback("incorrect", "a <b>", "x < y", details=[("received", "[1, 2]")],

@@ -314,4 +314,6 @@ def test_value_checkers_never_print_the_answer(lesson, name, check):
 def test_checker_is_documented_and_deterministic(lesson, name, check):
     assert check.__doc__ and check.__doc__.strip()
     assert getattr(check, "is_checker", False), f"decorate {name} with @checker"
+    # its results are recorded under its own name, which the lesson's summary looks up
+    assert check.__name__ == name, f"{name} calls itself {check.__name__}: pass name={name!r}"
     assert repr(check(_raises)) == repr(check(_raises))

@@ -20,9 +20,12 @@ Writing the checkers of a lesson (convention)
 ---------------------------------------------
 * One module per lesson: ``dlmath/exercises/<lesson>.py`` (for example
   ``backpropagation.py``). Its public functions named ``check_*`` are the
-  exercises; each is decorated with :func:`checking.checker`, gives every
-  parameter the default ``...`` (so ``check_x()`` means "not attempted"), and
-  returns :func:`checking.grade_function` (the learner writes a function) or
+  exercises. A function exercise is declared in one call,
+  ``check_x = function_exercise("x(a, b)", reference, cases, title=..., doc=...)``
+  (see :func:`checking.function_exercise`), which grades with
+  :func:`checking.grade_function`; any other checker is decorated with
+  :func:`checking.checker`, gives every parameter the default ``...`` (so
+  ``check_x()`` means "not attempted"), and returns a Feedback, usually
   :func:`checking.grade_value` (the learner computes a value; its expected
   value is never shown). Known wrong answers go in ``mistakes=[(wrong, hint)]``;
   generic ones (sign, transpose, factor n, shape, offset, NaN) are recognised
@@ -51,10 +54,10 @@ Writing the checkers of a lesson (convention)
   on every answer. ``tests/test_quizzes.py`` validates them.
 """
 
-from .checking import Case, checker, grade_function, grade_value
+from .checking import Case, checker, function_exercise, grade_function, grade_value
 from .feedback import Feedback
 from .quiz import load_quiz, show_quiz
 from .summary import show_results
 
-__all__ = ["Case", "Feedback", "checker", "grade_function", "grade_value", "load_quiz", "show_quiz",
-           "show_results"]
+__all__ = ["Case", "Feedback", "checker", "function_exercise", "grade_function", "grade_value", "load_quiz",
+           "show_quiz", "show_results"]

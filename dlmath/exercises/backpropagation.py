@@ -24,8 +24,9 @@ from dlmath.course.linear_algebra import input_gradient, weight_gradient
 from dlmath.course.training_criterion import softmax_cross_entropy_gradient
 from dlmath.functions import sigmoid as _sig, softmax as _softmax
 
-from .checking import (RANDOM_CASES, Case, Problem, checker, failed_call, function_problem, grade_function,
-                       run_learner)
+from .checking import (RANDOM_CASES, Case, Problem, checker, function_checker, function_exercise,
+                       grade_function, learner_value, numeric_parts, rounded_normal, sized_case,
+                       with_default_hint)
 from .feedback import CORRECT, INCORRECT, Feedback, clean_text, format_value
 from .mistakes import close
 
@@ -98,38 +99,24 @@ def _overwriting(loss, values):
     return grads
 
 
-def _default_hint(feedback, hint):
-    """Give an incorrect answer that no known mistake explains a general nudge."""
-    if feedback.status == INCORRECT and not feedback.hint:
-        feedback.hint = hint
-    return feedback
-
-
 def _describe_node(node):
     return f"{node.name!r} (a {type(node).__name__})"
 
 
-@checker
+@function_checker(_BACKPROP_TITLE, "compute_gradients(loss, values)")
 def check_compute_gradients(compute_gradients=...):
     """Check ``compute_gradients(loss, values)``: dL/dnode for every node, against dlmath's own backprop."""
-    problem = function_problem(compute_gradients, _BACKPROP_TITLE, "compute_gradients(loss, values)")
-    if problem is not None:
-        return problem
     for number, make in enumerate(_GRAPHS, start=1):
         label, loss, feed = make()
         where = f"Graph {number} of {len(_GRAPHS)} ({label})"
         order, values = _forward(loss, feed)
         expected = dm.compute_gradients(loss, feed_dict=feed)
-        outcome = run_learner(compute_gradients, (loss, dict(values)), copy_args=False)
-        failed = failed_call(outcome, _BACKPROP_TITLE, where, error_hint=_backprop_error_hint,
-                             needs_value=True)
+        received, failed = learner_value(
+            compute_gradients, (loss, dict(values)), _BACKPROP_TITLE, where, error_hint=_backprop_error_hint,
+            copy_args=False, kind=dict, describe=lambda value: f"a {type(value).__name__}",
+            kind_hint="Return the dict grads that maps each node to dL/dnode.")
         if failed is not None:
             return failed
-        received = outcome.value
-        if not isinstance(received, dict):
-            return Feedback(INCORRECT, _BACKPROP_TITLE,
-                            f"{where}: your function returned a {type(received).__name__}, not a dict.",
-                            hint="Return the dict grads that maps each node to dL/dnode.")
         overwrite = _overwriting(loss, values)
         names = {node.name for node in order}
         if received and not any(key in values for key in received) and all(
@@ -218,11 +205,10 @@ def _matmul_backward(X, W, G):
     return input_gradient(G, W), weight_gradient(X, G)
 
 
+@sized_case("n d m", 1, 7, "X ({n}, {d}), W ({d}, {m}), G ({n}, {m})")
 def _matmul_case(label, n, d, m, seed):
     rng = np.random.default_rng(seed)
-    X = np.round(rng.normal(size=(n, d)), 2)
-    W = np.round(rng.normal(size=(d, m)), 2)
-    G = np.round(rng.normal(size=(n, m)), 2)
+    X, W, G = rounded_normal(rng, (n, d), (d, m), (n, m))
     return Case(label, X, W, G, batch_size=n)
 
 
@@ -233,23 +219,15 @@ _MATMUL_CASES = [
 ]
 
 
-def _random_matmul_case(rng):
-    n, d, m = (int(v) for v in rng.integers(1, 7, size=3))
-    return _matmul_case(f"X ({n}, {d}), W ({d}, {m}), G ({n}, {m})", n, d, m, int(rng.integers(2**31)))
-
 
 def _pair(result):
     """(dX, dW) as one flat array, so both parts are compared at once; a Problem if it is no pair."""
-    if isinstance(result, (tuple, list)) and len(result) == 2:
-        try:
-            dX, dW = (np.asarray(part, dtype=float) for part in result)
-        except (TypeError, ValueError):
-            return Problem("the two parts of your result are not arrays of numbers.",
-                           "Return two arrays, (dX, dW): the gradients for X and for W.")
-        return _Gradients(dX, dW)
-    return Problem(f"your function returned {format_value(result) if not isinstance(result, dict) else 'a dict'}"
-                   "; it should return two arrays, (dX, dW).",
-                   "Return two arrays, (dX, dW): the gradients for X and for W, e.g. `return dX, dW`.")
+    parts = numeric_parts(result, 2, ("the two parts of your result are not arrays of numbers.",
+                                      "Return two arrays, (dX, dW): the gradients for X and for W."),
+                          "two arrays, (dX, dW).",
+                          "Return two arrays, (dX, dW): the gradients for X and for W, e.g. `return dX, dW`.",
+                          describe=lambda value: "a dict" if isinstance(value, dict) else format_value(value))
+    return parts if isinstance(parts, Problem) else _Gradients(*parts)
 
 
 class _Gradients(tuple):
@@ -290,14 +268,14 @@ def check_matmul_backward(matmul_backward=...):
                                   title="matmul backward", signature="matmul_backward(X, W, G)",
                                   mistakes=[(lambda *a, f=wrong: (f(*a), f(*a)), hint)
                                             for wrong, hint in mistakes + other],
-                                  random_cases=_random_matmul_case,
+                                  random_cases=_matmul_case.random,
                                   unpack=lambda result, i=index: _part_of(_pair(result), i),
                                   part_names=("dX", "dW"))
         if feedback.status == "not attempted" or feedback.passed is False and not feedback.details:
             return feedback
         if not feedback.passed:
             feedback.message = feedback.message.replace("the result differs", f"{name} differs")
-            return _default_hint(feedback, "Write Y_nj = sum_i X_ni W_ij and differentiate one entry: "
+            return with_default_hint(feedback, "Write Y_nj = sum_i X_ni W_ij and differentiate one entry: "
                                  "dL/dW_ij = sum_n X_ni G_nj, which is (X^T G)_ij; likewise dL/dX = G W^T. "
                                  "Check that each gradient has the shape of its variable.")
     return Feedback(CORRECT, "matmul backward",
@@ -337,15 +315,12 @@ _SIGMOID_MISTAKES = [
 ]
 
 
-@checker
-def check_sigmoid_backward(sigmoid_backward=...):
-    """Check ``sigmoid_backward(x, grad)``: dL/dx for y = sigmoid(x), given grad = dL/dy."""
-    feedback = grade_function(sigmoid_backward, lambda x, g: g * _sig(x) * (1 - _sig(x)),
-                              _SIGMOID_CASES, title="sigmoid backward",
-                              signature="sigmoid_backward(x, grad)", mistakes=_SIGMOID_MISTAKES,
-                              random_cases=_random_sigmoid_case)
-    return _default_hint(feedback, "Compute s = 1 / (1 + np.exp(-x)) first; the local derivative is "
-                         "s * (1 - s), and the chain rule multiplies it by grad, element by element.")
+check_sigmoid_backward = function_exercise(
+    "sigmoid_backward(x, grad)", lambda x, g: g * _sig(x) * (1 - _sig(x)), _SIGMOID_CASES,
+    title="sigmoid backward", mistakes=_SIGMOID_MISTAKES, random_cases=_random_sigmoid_case,
+    default_hint="Compute s = 1 / (1 + np.exp(-x)) first; the local derivative is s * (1 - s), and the "
+                 "chain rule multiplies it by grad, element by element.",
+    doc="""Check ``sigmoid_backward(x, grad)``: dL/dx for y = sigmoid(x), given grad = dL/dy.""")
 
 
 # --- softmax with cross-entropy -----------------------------------------------------------
@@ -399,5 +374,5 @@ def check_softmax_cross_entropy_gradient(gradient=...):
     if not feedback.passed and "large logits" in feedback.message and feedback.hint and "NaN" in feedback.hint:
         feedback.hint = ("NaN with large logits: np.exp(1000) overflows. Softmax does not change when a "
                          "constant is subtracted from a row, so compute np.exp(Z - Z.max(axis=1, keepdims=True)).")
-    return _default_hint(feedback, "Compute P = softmax(Z) row by row (stably), then return (P - Y) / N "
+    return with_default_hint(feedback, "Compute P = softmax(Z) row by row (stably), then return (P - Y) / N "
                          "with N = Z.shape[0], the number of examples.")

@@ -32,7 +32,7 @@ from dlmath.course.boltzmann_machines import initial_visible_biases as _initial_
 from dlmath.course.boltzmann_machines import rbm_energy as _energy
 from dlmath.functions import sigmoid as _sigmoid, softmax as _softmax
 
-from .checking import Case, checker, grade_function, grade_value
+from .checking import Case, checker, function_exercise, grade_value, one_slip_each, rounded_normal, sized_case
 
 
 # --- the energy of an RBM -------------------------------------------------------
@@ -43,9 +43,7 @@ def _rbm_case(label, m, n, seed):
     v = (rng.random(m) < 0.5).astype(float)
     h = (rng.random(n) < 0.5).astype(float)
     v[0], h[0] = 1.0, 1.0  # at least one unit on in each layer, so every term counts
-    W = np.round(rng.normal(size=(m, n)), 2)
-    a = np.round(rng.normal(size=m), 2)
-    b = np.round(rng.normal(size=n), 2)
+    W, a, b = rounded_normal(rng, (m, n), m, n)
     return Case(label, v, h, W, a, b)
 
 
@@ -90,22 +88,20 @@ _ENERGY_MISTAKES = [
 ]
 
 
-@checker
-def check_energy(energy=...):
-    """Check ``energy(v, h, W, a, b)``: the energy -v W h - a v - b h of an RBM (a number)."""
-    return grade_function(energy, _energy, _ENERGY_CASES, title="RBM energy",
-                          signature="energy(v, h, W, a, b)", mistakes=_ENERGY_MISTAKES,
-                          random_cases=_random_rbm_case)
+check_energy = function_exercise(
+    "energy(v, h, W, a, b)", _energy, _ENERGY_CASES, title="RBM energy", mistakes=_ENERGY_MISTAKES,
+    random_cases=_random_rbm_case,
+    doc="""Check ``energy(v, h, W, a, b)``: the energy -v W h - a v - b h of an RBM (a number).""")
 
 
 # --- p(h | v) ---------------------------------------------------------------------
 
 
+@sized_case("k m n", 1, 7, "a batch of {k}, {m} visible and {n} hidden units")
 def _hidden_case(label, k, m, n, seed):
     rng = np.random.default_rng(seed)
     v = (rng.random((k, m)) < 0.5).astype(float)
-    W = np.round(rng.normal(size=(m, n)), 2)
-    b = np.round(rng.normal(size=n), 2)
+    W, b = rounded_normal(rng, (m, n), n)
     return Case(label, v, W, b)
 
 
@@ -117,10 +113,6 @@ _HIDDEN_CASES = [
          np.ones((3, 2)), np.zeros(2)),
 ]
 
-
-def _random_hidden_case(rng):
-    k, m, n = (int(v) for v in rng.integers(1, 7, size=3))
-    return _hidden_case(f"a batch of {k}, {m} visible and {n} hidden units", k, m, n, int(rng.integers(2**31)))
 
 
 _HIDDEN_MISTAKES = [
@@ -146,17 +138,16 @@ _HIDDEN_MISTAKES = [
 ]
 
 
-@checker
-def check_hidden_probabilities(hidden_probabilities=...):
-    """Check ``hidden_probabilities(v, W, b)``: p(h_j = 1 | v) for a batch v of shape (k, m)."""
-    return grade_function(hidden_probabilities, _hidden_probabilities, _HIDDEN_CASES,
-                          title="hidden probabilities", signature="hidden_probabilities(v, W, b)",
-                          mistakes=_HIDDEN_MISTAKES, random_cases=_random_hidden_case)
+check_hidden_probabilities = function_exercise(
+    "hidden_probabilities(v, W, b)", _hidden_probabilities, _HIDDEN_CASES, title="hidden probabilities",
+    mistakes=_HIDDEN_MISTAKES, random_cases=_hidden_case.random,
+    doc="""Check ``hidden_probabilities(v, W, b)``: p(h_j = 1 | v) for a batch v of shape (k, m).""")
 
 
 # --- the CD-1 weight gradient -------------------------------------------------------
 
 
+@sized_case("k m n", 1, 7, "{k} example(s), {m} visible and {n} hidden units")
 def _cd1_case(label, k, m, n, seed):
     rng = np.random.default_rng(seed)
     v0 = (rng.random((k, m)) < 0.5).astype(float)
@@ -164,8 +155,7 @@ def _cd1_case(label, k, m, n, seed):
     flips = rng.random((k, m)) < 0.3
     flips[0, 0] = True  # reconstructions differ from the data somewhere
     v1[flips] = 1 - v1[flips]
-    W = np.round(rng.normal(size=(m, n)), 2)
-    b = np.round(rng.normal(size=n), 2)
+    W, b = rounded_normal(rng, (m, n), n)
     return Case(label, v0, v1, W, b, batch_size=k)
 
 
@@ -175,10 +165,6 @@ _CD1_CASES = [
     _cd1_case("1 example, 3 visible and 2 hidden units", 1, 3, 2, 8),
 ]
 
-
-def _random_cd1_case(rng):
-    k, m, n = (int(v) for v in rng.integers(1, 7, size=3))
-    return _cd1_case(f"{k} example(s), {m} visible and {n} hidden units", k, m, n, int(rng.integers(2**31)))
 
 _CD1_MISTAKES = [
     (lambda v0, v1, W, b: (v1.T @ _sigmoid(v1 @ W + b) - v0.T @ _sigmoid(v0 @ W + b)) / len(v0),
@@ -200,12 +186,10 @@ _CD1_MISTAKES = [
 ]
 
 
-@checker
-def check_cd1_gradient(cd1_gradient=...):
-    """Check ``cd1_gradient(v0, v1, W, b)``: the CD-1 estimate of d(average log-likelihood)/dW."""
-    return grade_function(cd1_gradient, _cd1_weight_gradient, _CD1_CASES, title="CD-1 gradient",
-                          signature="cd1_gradient(v0, v1, W, b)", mistakes=_CD1_MISTAKES,
-                          random_cases=_random_cd1_case)
+check_cd1_gradient = function_exercise(
+    "cd1_gradient(v0, v1, W, b)", _cd1_weight_gradient, _CD1_CASES, title="CD-1 gradient",
+    mistakes=_CD1_MISTAKES, random_cases=_cd1_case.random,
+    doc="""Check ``cd1_gradient(v0, v1, W, b)``: the CD-1 estimate of d(average log-likelihood)/dW.""")
 
 
 # --- a conditional probability of a small Boltzmann machine -------------------------
@@ -292,23 +276,21 @@ _BIAS_MISTAKES = [
 ]
 
 
-@checker
-def check_initial_visible_biases(initial_visible_biases=...):
-    """Check ``initial_visible_biases(data)``: a_i = log(p_i / (1 - p_i)), p_i the mean of column i."""
-    return grade_function(initial_visible_biases, _initial_visible_biases, _BIAS_CASES,
-                          title="initial visible biases", signature="initial_visible_biases(data)",
-                          mistakes=_BIAS_MISTAKES, random_cases=_random_bias_case, forbid_mutation=True)
+check_initial_visible_biases = function_exercise(
+    "initial_visible_biases(data)", _initial_visible_biases, _BIAS_CASES, title="initial visible biases",
+    mistakes=_BIAS_MISTAKES, random_cases=_random_bias_case, forbid_mutation=True,
+    doc="""Check ``initial_visible_biases(data)``: a_i = log(p_i / (1 - p_i)), p_i the mean of column i.""")
 
 
 # --- one step of the fantasy particles (persistent CD) --------------------------------
 
 
+@sized_case("k m n", 1, 8, "{k} particle(s), {m} visible and {n} hidden units")
 def _particles_case(label, k, m, n, seed):
     rng = np.random.default_rng(seed)
     fantasy = (rng.random((k, m)) < 0.5).astype(float)
     W = np.round(rng.normal(scale=1.5, size=(m, n)), 2)
-    a = np.round(rng.normal(size=m), 2)
-    b = np.round(rng.normal(size=n), 2)
+    a, b = rounded_normal(rng, m, n)
     return Case(label, fantasy, W, a, b, rng.random((k, n)), rng.random((k, m)))
 
 
@@ -318,11 +300,6 @@ _PARTICLE_CASES = [
     _particles_case("1 particle, 3 visible and 5 hidden units", 1, 3, 5, 13),
 ]
 
-
-def _random_particles_case(rng):
-    k, m, n = (int(v) for v in rng.integers(1, 8, size=3))
-    return _particles_case(f"{k} particle(s), {m} visible and {n} hidden units", k, m, n,
-                           int(rng.integers(2**31)))
 
 
 def _step_variant(*, above=False, above_h=False, above_v=False, mean_field_h=False, mean_field_v=False, no_a=False, no_b=False,
@@ -338,26 +315,23 @@ def _step_variant(*, above=False, above_h=False, above_v=False, mean_field_h=Fal
     return step
 
 
-_PARTICLE_MISTAKES = [
-    (_step_variant(above=True),
-     "A unit is on when its uniform number falls BELOW its probability (u < p happens with "
-     "probability p); u > p switches it on with probability 1 - p."),
-    (_step_variant(above_h=True),
-     "In the hidden layer, a unit is on when its uniform number falls BELOW its probability: "
-     "h = (u_hidden < p(h = 1 | v))."),
-    (_step_variant(above_v=True),
-     "In the visible layer, a unit is on when its uniform number falls BELOW its probability: "
-     "v' = (u_visible < p(v = 1 | h))."),
-    (_step_variant(mean_field_v=True),
-     "You returned the probabilities p(v = 1 | h): the particles are states of the chain, so sample "
-     "them, (u_visible < p).astype(float)."),
-    (_step_variant(mean_field_h=True),
-     "The hidden layer must be sampled too, h = (u_hidden < p(h = 1 | v)); feeding its probabilities "
-     "to the visible layer is a mean-field step, not a Gibbs step."),
-    (_step_variant(transpose_back=True),
-     "W has shape (m, n): from the hidden layer back to the visible one multiply by W.T, h @ W.T + a."),
-    (_step_variant(no_a=True), "The visible bias a is missing: p(v = 1 | h) = sigmoid(h @ W.T + a)."),
-    (_step_variant(no_b=True), "The hidden bias b is missing: p(h = 1 | v) = sigmoid(v @ W + b)."),
+_PARTICLE_MISTAKES = one_slip_each(
+    _step_variant,
+    above="A unit is on when its uniform number falls BELOW its probability (u < p happens with probability "
+          "p); u > p switches it on with probability 1 - p.",
+    above_h="In the hidden layer, a unit is on when its uniform number falls BELOW its probability: h = "
+            "(u_hidden < p(h = 1 | v)).",
+    above_v="In the visible layer, a unit is on when its uniform number falls BELOW its probability: v' = "
+            "(u_visible < p(v = 1 | h)).",
+    mean_field_v="You returned the probabilities p(v = 1 | h): the particles are states of the chain, so "
+                 "sample them, (u_visible < p).astype(float).",
+    mean_field_h="The hidden layer must be sampled too, h = (u_hidden < p(h = 1 | v)); feeding its "
+                 "probabilities to the visible layer is a mean-field step, not a Gibbs step.",
+    transpose_back="W has shape (m, n): from the hidden layer back to the visible one multiply by W.T, h @ "
+                   "W.T + a.",
+    no_a="The visible bias a is missing: p(v = 1 | h) = sigmoid(h @ W.T + a).",
+    no_b="The hidden bias b is missing: p(h = 1 | v) = sigmoid(v @ W + b).",
+) + [
     (lambda fantasy, W, a, b, u_hidden, u_visible: (u_hidden < _sigmoid(fantasy @ W + b)).astype(float),
      "You returned the hidden states: go on to the visible layer, v' = (u_visible < sigmoid(h @ W.T + a))."),
     (lambda fantasy, W, a, b, u_hidden, u_visible: fantasy,
@@ -366,11 +340,9 @@ _PARTICLE_MISTAKES = [
 ]
 
 
-@checker
-def check_advance_particles(advance_particles=...):
-    """Check ``advance_particles(fantasy, W, a, b, u_hidden, u_visible)``: one block Gibbs step
-    h = [u_hidden < sigmoid(fantasy W + b)], v' = [u_visible < sigmoid(h W^T + a)]."""
-    return grade_function(advance_particles, _gibbs_step_from_uniforms, _PARTICLE_CASES,
-                          title="fantasy particles", forbid_mutation=True,
-                          signature="advance_particles(fantasy, W, a, b, u_hidden, u_visible)",
-                          mistakes=_PARTICLE_MISTAKES, random_cases=_random_particles_case)
+check_advance_particles = function_exercise(
+    "advance_particles(fantasy, W, a, b, u_hidden, u_visible)", _gibbs_step_from_uniforms, _PARTICLE_CASES,
+    title="fantasy particles", forbid_mutation=True, mistakes=_PARTICLE_MISTAKES,
+    random_cases=_particles_case.random,
+    doc="""Check ``advance_particles(fantasy, W, a, b, u_hidden, u_visible)``: one block Gibbs step
+    h = [u_hidden < sigmoid(fantasy W + b)], v' = [u_visible < sigmoid(h W^T + a)].""")

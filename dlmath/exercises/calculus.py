@@ -23,7 +23,7 @@ from dlmath.course import calculus as reference, linear_algebra
 from dlmath.course.training_criterion import softmax_cross_entropy_gradient
 from dlmath.functions import sigmoid as _sigmoid, softmax as _softmax
 
-from .checking import Case, checker, grade_function
+from .checking import Case, function_exercise, rounded_normal
 
 # --- central difference --------------------------------------------------------
 
@@ -73,12 +73,10 @@ _CENTRAL_MISTAKES = [
 ]
 
 
-@checker
-def check_central_difference(central_difference=...):
-    """Check ``central_difference(f, x, h)``: the central-difference estimate of f'(x)."""
-    return grade_function(central_difference, reference.central_difference, _CENTRAL_CASES,
-                          title="central difference", signature="central_difference(f, x, h)",
-                          mistakes=_CENTRAL_MISTAKES, rtol=1e-9, random_cases=_random_central_case)
+check_central_difference = function_exercise(
+    "central_difference(f, x, h)", reference.central_difference, _CENTRAL_CASES,
+    title="central difference", mistakes=_CENTRAL_MISTAKES, rtol=1e-9, random_cases=_random_central_case,
+    doc="""Check ``central_difference(f, x, h)``: the central-difference estimate of f'(x).""")
 
 
 # --- gradient of a function of two variables ------------------------------------
@@ -120,12 +118,10 @@ _GRADIENT_MISTAKES = [
 ]
 
 
-@checker
-def check_gradient(gradient=...):
-    """Check ``gradient(w)``: the gradient of ``f(w) = w[0]**2 * w[1] + 3 * w[1]``, shape (2,)."""
-    return grade_function(gradient, _gradient, _GRADIENT_CASES, title="gradient",
-                          signature="gradient(w)", mistakes=_GRADIENT_MISTAKES,
-                          random_cases=_random_gradient_case)
+check_gradient = function_exercise(
+    "gradient(w)", _gradient, _GRADIENT_CASES, title="gradient", mistakes=_GRADIENT_MISTAKES,
+    random_cases=_random_gradient_case,
+    doc="""Check ``gradient(w)``: the gradient of ``f(w) = w[0]**2 * w[1] + 3 * w[1]``, shape (2,).""")
 
 
 # --- chain rule: one sigmoid neuron ---------------------------------------------
@@ -169,12 +165,10 @@ _CHAIN_MISTAKES = [
 ]
 
 
-@checker
-def check_chain_rule(dy_dw=...):
-    """Check ``dy_dw(x, w, b)``: d/dw of the neuron output ``y = sigmoid(w * x + b)``."""
-    return grade_function(dy_dw, _dy_dw, _CHAIN_CASES, title="chain rule",
-                          signature="dy_dw(x, w, b)", mistakes=_CHAIN_MISTAKES,
-                          random_cases=_random_chain_case)
+check_chain_rule = function_exercise(
+    "dy_dw(x, w, b)", _dy_dw, _CHAIN_CASES, title="chain rule", name="check_chain_rule",
+    mistakes=_CHAIN_MISTAKES, random_cases=_random_chain_case,
+    doc="""Check ``dy_dw(x, w, b)``: d/dw of the neuron output ``y = sigmoid(w * x + b)``.""")
 
 
 # --- gradient of a quadratic form: 1/2 w^T A w ------------------------------------
@@ -225,14 +219,12 @@ _QUADRATIC_MISTAKES = [
 ]
 
 
-@checker
-def check_quadratic_gradient(grad_quadratic=...):
-    """Check ``grad_quadratic(A, w)``: the gradient of ``f(w) = 1/2 w^T A w`` for a square ``A``,
-    which is ``1/2 (A + A^T) w`` (``A w`` only when ``A`` is symmetric)."""
-    return grade_function(grad_quadratic, _grad_half_quadratic, _QUADRATIC_CASES,
-                          title="quadratic gradient", signature="grad_quadratic(A, w)",
-                          mistakes=_QUADRATIC_MISTAKES, random_cases=_random_quadratic_case,
-                          forbid_mutation=True)
+check_quadratic_gradient = function_exercise(
+    "grad_quadratic(A, w)", _grad_half_quadratic, _QUADRATIC_CASES, title="quadratic gradient",
+    name="check_quadratic_gradient", mistakes=_QUADRATIC_MISTAKES, random_cases=_random_quadratic_case,
+    forbid_mutation=True,
+    doc="""Check ``grad_quadratic(A, w)``: the gradient of ``f(w) = 1/2 w^T A w`` for a square ``A``,
+    which is ``1/2 (A + A^T) w`` (``A w`` only when ``A`` is symmetric).""")
 
 
 # --- softmax with cross-entropy: d loss / d logits -------------------------------------
@@ -284,14 +276,13 @@ _SOFTMAX_CE_MISTAKES = [
 ]
 
 
-@checker
-def check_softmax_ce_gradient(dce_dz=...):
-    """Check ``dce_dz(z, y)``: the gradient of ``-sum(y * log(softmax(z)))`` with respect to the
+check_softmax_ce_gradient = function_exercise(
+    "dce_dz(z, y)", softmax_cross_entropy_gradient, _SOFTMAX_CE_CASES, title="softmax ce gradient",
+    name="check_softmax_ce_gradient", mistakes=_SOFTMAX_CE_MISTAKES, random_cases=_random_softmax_ce_case,
+    forbid_mutation=True,
+    doc="""Check ``dce_dz(z, y)``: the gradient of ``-sum(y * log(softmax(z)))`` with respect to the
     logits ``z`` (shape (K,)), for a label ``y`` that sums to 1: ``softmax(z) - y``, computed
-    with the stable softmax ``exp(z - max(z))``."""
-    return grade_function(dce_dz, softmax_cross_entropy_gradient, _SOFTMAX_CE_CASES, title="softmax ce gradient",
-                          signature="dce_dz(z, y)", mistakes=_SOFTMAX_CE_MISTAKES,
-                          random_cases=_random_softmax_ce_case, forbid_mutation=True)
+    with the stable softmax ``exp(z - max(z))``.""")
 
 
 # --- the weight gradient of a layer: dL/dW = X^T G ------------------------------------
@@ -308,8 +299,7 @@ _WEIGHT_CASES = [
 
 def _random_weight_case(rng):
     n, d, h = (int(v) for v in rng.integers(1, 6, size=3))
-    X = np.round(rng.normal(size=(n, d)), 2)
-    G = np.round(rng.normal(size=(n, h)), 2)
+    X, G = rounded_normal(rng, (n, d), (n, h))
     return Case(f"X of shape ({n}, {d}), G of shape ({n}, {h})", X, G)
 
 
@@ -328,10 +318,8 @@ _WEIGHT_MISTAKES = [
 ]
 
 
-@checker
-def check_weight_gradient(weight_gradient=...):
-    """Check ``weight_gradient(X, G)``: for a layer ``Z = X @ W`` in the row convention (``X`` is
-    N x d, ``W`` is d x h) and ``G = dL/dZ`` (N x h), the gradient ``dL/dW = X^T G`` (d x h)."""
-    return grade_function(weight_gradient, linear_algebra.weight_gradient, _WEIGHT_CASES, title="weight gradient",
-                          signature="weight_gradient(X, G)", mistakes=_WEIGHT_MISTAKES,
-                          random_cases=_random_weight_case, forbid_mutation=True)
+check_weight_gradient = function_exercise(
+    "weight_gradient(X, G)", linear_algebra.weight_gradient, _WEIGHT_CASES, title="weight gradient",
+    mistakes=_WEIGHT_MISTAKES, random_cases=_random_weight_case, forbid_mutation=True,
+    doc="""Check ``weight_gradient(X, G)``: for a layer ``Z = X @ W`` in the row convention (``X`` is
+    N x d, ``W`` is d x h) and ``G = dL/dZ`` (N x h), the gradient ``dL/dW = X^T G`` (d x h).""")

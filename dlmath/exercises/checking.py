@@ -1,9 +1,9 @@
 """Grade a learner's function or value and explain what went wrong.
 
-Chapter authors write one small ``check_*`` function per exercise, made of a
+Chapter authors declare one ``check_*`` function per exercise, made of a
 reference solution, a few test cases and the wrong answers they expect::
 
-    from dlmath.exercises.checking import Case, checker, grade_function
+    from dlmath.exercises.checking import Case, function_exercise
 
     def _reference(w, grad, learning_rate):
         return w - learning_rate * grad
@@ -12,17 +12,12 @@ reference solution, a few test cases and the wrong answers they expect::
         shape = tuple(rng.integers(1, 5, size=rng.integers(1, 3)))
         return Case(f"w of shape {shape}", rng.normal(size=shape), rng.normal(size=shape), 0.1)
 
-    @checker
-    def check_gradient_step(step=...):
-        "Check step(w, grad, learning_rate), one step of gradient descent."
-        return grade_function(
-            step, _reference,
-            cases=[Case("a 2-vector", np.array([1.0, 2.0]), np.array([0.5, -1.0]), 0.1)],
-            random_cases=_random_step,
-            signature="step(w, grad, learning_rate)",
-            mistakes=[(lambda w, g, lr: w + lr * g, "You moved uphill: subtract the gradient.")],
-            title="gradient step", forbid_mutation=True,
-        )
+    check_gradient_step = function_exercise(
+        "step(w, grad, learning_rate)", _reference,
+        [Case("a 2-vector", np.array([1.0, 2.0]), np.array([0.5, -1.0]), 0.1)],
+        title="gradient step", name="check_gradient_step", random_cases=_random_step,
+        mistakes=[(lambda w, g, lr: w + lr * g, "You moved uphill: subtract the gradient.")],
+        forbid_mutation=True, doc="Check step(w, grad, learning_rate), one step of gradient descent.")
 
 ``grade_function`` runs the learner's function on every fixed case (the edge
 cases of the maths, with readable labels), then on ``RANDOM_CASES`` seeded
@@ -36,7 +31,7 @@ the expected value. Both recognise an unattempted stub (``...``, ``None``,
 ``NotImplementedError``) and report it calmly; a partial answer, or a function
 that prints its result instead of returning it, gets its own message.
 
-The ``@checker`` decorator makes the check function itself impossible to
+The ``@checker`` decorator (``function_exercise`` applies it) makes the check function itself impossible to
 crash: a missing argument means "not attempted", extra arguments or an internal
 error become feedback, never an exception. It also records each result for the
 lesson's :func:`dlmath.exercises.summary.show_results`. Tests set ``STRICT``
@@ -54,6 +49,7 @@ import io
 import numbers
 import re
 import signal
+import sys
 import threading
 import warnings
 import zlib
@@ -120,6 +116,31 @@ def seeded(offset):
         yield
     finally:
         _seed_offset = before
+
+
+def rounded_normal(rng, *shapes):
+    """One array of standard normal draws per shape, drawn in this order and rounded to 2 decimals
+    so that feedback shows them readably: ``X, W, b = rounded_normal(rng, (n, d), (d, h), h)``."""
+    arrays = tuple(np.round(rng.normal(size=shape), 2) for shape in shapes)
+    return arrays if len(arrays) > 1 else arrays[0]
+
+
+def sized_case(sizes, low, high, label):
+    """Decorate a case builder ``build(label, *sizes, seed)`` with its random cases, ``build.random``.
+
+    ``build.random(rng)`` (a ``random_cases`` function) draws one size per name in ``sizes``
+    (``"n d h"``) from ``low`` to ``high - 1``, then the builder's seed, and formats ``label``
+    with the sizes: ``@sized_case("n d h", 1, 8, "{n} example(s), {d} feature(s), {h} output(s)")``.
+    """
+    names = sizes.split()
+
+    def decorate(build):
+        def random_case(rng):
+            drawn = dict(zip(names, (int(v) for v in rng.integers(low, high, size=len(names)))))
+            return build(label.format(**drawn), *drawn.values(), int(rng.integers(2**31)))
+        build.random = random_case
+        return build
+    return decorate
 
 
 def random_generator(title):
@@ -276,6 +297,22 @@ def failed_call(outcome, title, where, *, error_hint=None, details=(), needs_val
     return None
 
 
+def learner_value(fn, args, title, where, *, error_hint=None, copy_args=True, kind=None, describe=None,
+                  kind_hint=None):
+    """Run the learner's ``fn(*args)``: ``(value, None)`` when it returned a value, else
+    ``(None, feedback)`` with the :func:`failed_call` feedback that says why not. With ``kind``
+    (a type such as ``dict``), a value of another type is refused too: "{where}: your function
+    returned {describe(value)}, not a dict.", with ``kind_hint`` as hint."""
+    outcome = run_learner(fn, args, copy_args=copy_args)
+    failed = failed_call(outcome, title, where, error_hint=error_hint, needs_value=True)
+    if failed is not None:
+        return None, failed
+    if kind is not None and not isinstance(outcome.value, kind):
+        return None, Feedback(INCORRECT, title, f"{where}: your function returned {describe(outcome.value)}, "
+                              f"not a {kind.__name__}.", hint=kind_hint)
+    return outcome.value, None
+
+
 def _call(fn, args):
     """Call the learner's function on copies of args; return (result, error).
 
@@ -385,6 +422,46 @@ def _printed_detail(outcome):
 
 
 # --- grading a function -----------------------------------------------------------------
+
+
+def numeric_parts(result, count, not_numbers, should_return, hint, describe=format_value):
+    """The learner's tuple (or list) ``result`` of ``count`` parts as float arrays, or a
+    :class:`Problem`: ``Problem(*not_numbers)`` when a part is no array of numbers; when the
+    result is no such tuple, "your function returned {describe(result)}; it should return
+    {should_return}" with ``hint``."""
+    if isinstance(result, (tuple, list)) and len(result) == count:
+        try:
+            return [np.asarray(part, dtype=float) for part in result]
+        except (TypeError, ValueError):
+            return Problem(*not_numbers)
+    return Problem(f"your function returned {describe(result)}; it should return {should_return}", hint)
+
+
+def pair_packer(ending, shapes, keep, pair):
+    """A packer for a learner's result that should be a pair (vector, number): it returns one array
+    [vector..., number] for the framework to compare, or a Problem that says what the pair should be.
+
+    ``ending`` is the return statement to suggest, ``shapes`` what the two shapes should be,
+    ``keep`` the hint for a vector of the wrong shape, ``pair`` the pair the function returns."""
+    def pack(result):
+        end_with = f"End with `{ending}`."
+        parts = numeric_parts(result, 2, ("the two parts of your result are not numbers.", end_with),
+                              "the pair " + pair, end_with)
+        if isinstance(parts, Problem):
+            return parts
+        vector, number = parts
+        if vector.ndim == 1 and number.size == 1:
+            return np.concatenate([vector, number.reshape(1)])
+        return Problem(f"your function returned a pair with shapes {vector.shape}, {number.shape}; " + shapes,
+                       keep)
+    return pack
+
+
+def one_slip_each(variant, **hints):
+    """Known wrong answers that are the reference with one slip each: for every ``slip=hint``,
+    the wrong function ``variant(slip=True)`` and its hint, in order (the first that matches a
+    learner's answer gives its hint)."""
+    return [(variant(**{slip: True}), hint) for slip, hint in hints.items()]
 
 
 def with_nan_hint(feedback, fn, cases, reference, hint):
@@ -673,11 +750,11 @@ def checker(check):
     @functools.wraps(check)
     def wrapper(*args, **kwargs):
         try:
-            signature.bind(*args, **kwargs)
+            bound = signature.bind(*args, **kwargs)
         except TypeError as error:
             return Feedback(INCORRECT, title, f"Call it as {usage}: {clean_text(error)}.")
         try:
-            result = check(*args, **kwargs)
+            result = check(*bound.args, **bound.kwargs)
         except Exception:  # a bug in the checker must not stop the lesson
             if STRICT:
                 raise
@@ -695,4 +772,72 @@ def checker(check):
 
     wrapper.is_checker = True
     return wrapper
+
+
+def function_checker(title, signature, *, name_type=True):
+    """``@checker`` for the check of a learner's function that grades it its own way: before
+    the check runs, a stub gets "not attempted" and anything that is not a function gets "this
+    check expects a function" (see :func:`function_problem`)."""
+    def decorate(check):
+        @functools.wraps(check)
+        def guarded(*args):
+            fn = args[0] if args else ...
+            problem = function_problem(fn, title, signature, name_type=name_type)
+            return problem if problem is not None else check(*args)
+        return checker(guarded)
+    return decorate
+
+
+def with_default_hint(feedback, hint):
+    """Give an incorrect answer that no known mistake explains a general nudge, ``hint``."""
+    if hint and feedback.status == INCORRECT and not feedback.hint:
+        feedback.hint = hint
+    return feedback
+
+
+def function_exercise(signature, reference, cases, *, title, doc, name=None, default_hint=None,
+                      shown_as=None, pack=None, **grading):
+    """Declare the checker of a function exercise in one call; returns the ``check_*`` function.
+
+    ``check_step = function_exercise("step(w, grad, learning_rate)", _step, _CASES, title=...,
+    doc="Check ``step(w, grad, learning_rate)``: ...", mistakes=..., random_cases=...)``
+    is the same as writing::
+
+        @checker
+        def check_step(step=...):
+            \"\"\"Check ``step(w, grad, learning_rate)``: ...\"\"\"
+            return grade_function(step, _step, _CASES, title=..., signature="step(w, grad, learning_rate)",
+                                  mistakes=..., random_cases=...)
+
+    The checker's one parameter is named after the learner's function in ``signature``,
+    defaults to ``...`` and the checker is called ``check_<that name>`` unless ``name``
+    says otherwise. ``grading`` goes to :func:`grade_function` as it is. Three options
+    cover what several exercises add after grading:
+
+    * ``pack``: the learner returns a tuple (``(w, b)``...); ``pack(result)`` turns it into one
+      array, or a :class:`Problem`. The reference's tuple is packed the same way.
+    * ``shown_as``: text appended to the message when a case shows the expected and received
+      values, to say how a packed result is shown (e.g. " (w and b are shown together ...)").
+    * ``default_hint``: the hint for an incorrect answer that nothing else explains.
+    """
+    parameter = signature.split("(", 1)[0].strip()
+    reference_fn = reference
+    if pack is not None:
+        reference_fn, grading["unpack"] = (lambda *args: pack(reference(*args))), pack
+
+    def check(fn=...):
+        feedback = grade_function(fn, reference_fn, cases, title=title, signature=signature, **grading)
+        if shown_as and feedback.details:
+            feedback.message += shown_as
+        return with_default_hint(feedback, default_hint)
+
+    caller = sys._getframe(1)
+    check.__name__ = check.__qualname__ = name or f"check_{parameter}"
+    check.__module__ = caller.f_globals["__name__"]
+    check.__doc__ = doc
+    check.__signature__ = inspect.Signature(
+        [inspect.Parameter(parameter, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=...)])
+    declared = checker(check)
+    declared.declared_line = caller.f_lineno  # the lesson's summary lists checkers in the module's order
+    return declared
 

@@ -19,7 +19,7 @@ import numpy as np
 
 from dlmath.functions import sigmoid as _sigmoid
 
-from .checking import (RANDOM_CASES, Case, checker, function_problem, grade_function, grade_value,
+from .checking import (RANDOM_CASES, Case, checker, function_checker, function_exercise, grade_value,
                        not_attempted, random_generator, returns_nothing, run_learner, timeout_feedback)
 from .feedback import CORRECT, INCORRECT, Feedback, clean_text
 
@@ -123,16 +123,13 @@ def _random_graph(rng):
     return f"a random graph of {n} node(s)", {key: graph[key] for key in keys}
 
 
-@checker
+@function_checker(_SORT_TITLE, _SORT_SIGNATURE)
 def check_topological_sort(topological_sort=...):
     """Check ``topological_sort(graph)``: every node after all of its inputs.
 
     ``graph`` maps each node name to the list of its input names (leaves map to
     ``[]``). Return a list of all the names; any valid order is accepted.
     """
-    problem = function_problem(topological_sort, _SORT_TITLE, _SORT_SIGNATURE)
-    if problem is not None:
-        return problem
     rng = random_generator(_SORT_TITLE)
     cases = _SORT_CASES + [(f"random case {i + 1}: {label}", graph)
                            for i, (label, graph) in enumerate(_random_graph(rng) for _ in range(RANDOM_CASES))]
@@ -213,12 +210,10 @@ _NEURON_MISTAKES = [
 ]
 
 
-@checker
-def check_neuron_forward(neuron_forward=...):
-    """Check ``neuron_forward(x1, x2, w1, w2, b)``: sigmoid(w1*x1 + w2*x2 + b) in NumPy."""
-    return grade_function(neuron_forward, _neuron, _NEURON_CASES, title="neuron forward pass",
-                          signature="neuron_forward(x1, x2, w1, w2, b)", mistakes=_NEURON_MISTAKES,
-                          random_cases=_random_neuron_case)
+check_neuron_forward = function_exercise(
+    "neuron_forward(x1, x2, w1, w2, b)", _neuron, _NEURON_CASES, title="neuron forward pass",
+    mistakes=_NEURON_MISTAKES, random_cases=_random_neuron_case,
+    doc="""Check ``neuron_forward(x1, x2, w1, w2, b)``: sigmoid(w1*x1 + w2*x2 + b) in NumPy.""")
 
 
 # --- what Session.run computes ------------------------------------------------------

@@ -24,8 +24,8 @@ from dlmath.course.frameworks import checkpoint_peak_activations as _peak
 from dlmath.course.frameworks import linear_per_example_gradients as _per_example
 from dlmath.course.frameworks import tape_gradients as _backward
 
-from .checking import (Case, checker, failed_call, function_problem, grade_function, grade_value,
-                       is_unattempted, not_attempted, run_learner)
+from .checking import (Case, checker, function_checker, function_exercise, grade_value, is_unattempted,
+                       learner_value, not_attempted)
 from .feedback import CORRECT, INCORRECT, Feedback, clean_text, format_value
 
 # --- backward over a tape ---------------------------------------------------------
@@ -149,25 +149,19 @@ def _tape_error_hint(error):
     return None
 
 
-@checker
+@function_checker(_TAPE_TITLE, _TAPE_SIGNATURE, name_type=False)
 def check_tape_backward(backward=...):
     """Check ``backward(tape, loss)``: the gradients of the loss for every name on the tape."""
-    problem = function_problem(backward, _TAPE_TITLE, _TAPE_SIGNATURE, name_type=False)
-    if problem is not None:
-        return problem
     for number, make in enumerate(_TAPES, start=1):
         label, tape, loss = make()
         where = f"Case {number} of {len(_TAPES)} ({label})"
         expected = _backward(tape, loss)
-        outcome = run_learner(backward, (list(tape), loss), copy_args=False)
-        failed = failed_call(outcome, _TAPE_TITLE, where, error_hint=_tape_error_hint, needs_value=True)
+        received, failed = learner_value(
+            backward, (list(tape), loss), _TAPE_TITLE, where, error_hint=_tape_error_hint, copy_args=False,
+            kind=dict, describe=lambda value: clean_text(repr(value), 80),
+            kind_hint="Return a dict mapping each name (\"x\", \"a\", ...) to its gradient.")
         if failed is not None:
             return failed
-        received = outcome.value
-        if not isinstance(received, dict):
-            return Feedback(INCORRECT, _TAPE_TITLE,
-                            f"{where}: your function returned {clean_text(repr(received), 80)}, not a dict.",
-                            hint="Return a dict mapping each name (\"x\", \"a\", ...) to its gradient.")
         if _matches(received, expected):
             continue
         hint = next((h for wrong, h in _TAPE_MISTAKES if _matches(received, _safely(wrong, tape, loss))), None)
@@ -329,16 +323,13 @@ _PER_EXAMPLE_MISTAKES = [
 ]
 
 
-@checker
-def check_per_example_gradients(per_example_gradients=...):
-    """Check ``per_example_gradients(X, y, w, b)``: row i is d l_i / d w.
+check_per_example_gradients = function_exercise(
+    "per_example_gradients(X, y, w, b)", _per_example, _PER_EXAMPLE_CASES, title="per-example gradients",
+    mistakes=_PER_EXAMPLE_MISTAKES, random_cases=_random_per_example_case, forbid_mutation=True,
+    doc="""Check ``per_example_gradients(X, y, w, b)``: row i is d l_i / d w.
 
     ``l_i = (X[i] @ w + b - y[i]) ** 2 / 2``; the result has the shape (N, d) of ``X``.
-    """
-    return grade_function(per_example_gradients, _per_example, _PER_EXAMPLE_CASES,
-                          title="per-example gradients", signature="per_example_gradients(X, y, w, b)",
-                          mistakes=_PER_EXAMPLE_MISTAKES, random_cases=_random_per_example_case,
-                          forbid_mutation=True)
+    """)
 
 
 # --- the best checkpointing of 36 layers ---------------------------------------------

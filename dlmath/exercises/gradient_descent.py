@@ -24,8 +24,7 @@ import numpy as np
 from dlmath.course.gradient_descent import adam_step as _adam_step, nesterov_step as _nesterov_step
 from dlmath.course.gradient_descent import gradient_step as _step, momentum_step as _momentum_step
 
-from .checking import Case, Problem, checker, grade_function, grade_value
-from .feedback import format_value
+from .checking import Case, Problem, checker, function_exercise, grade_value, numeric_parts, rounded_normal
 
 
 def _random_shape(rng, max_dims=2):
@@ -69,12 +68,10 @@ _STEP_MISTAKES = [
 ]
 
 
-@checker
-def check_gradient_step(step=...):
-    """Check ``step(w, grad, learning_rate)``: one step of gradient descent, leaving ``w`` unchanged."""
-    return grade_function(step, _step, _STEP_CASES, title="gradient step",
-                          signature="step(w, grad, learning_rate)", mistakes=_STEP_MISTAKES,
-                          random_cases=_random_step_case, forbid_mutation=True)
+check_gradient_step = function_exercise(
+    "step(w, grad, learning_rate)", _step, _STEP_CASES, title="gradient step", name="check_gradient_step",
+    mistakes=_STEP_MISTAKES, random_cases=_random_step_case, forbid_mutation=True,
+    doc="""Check ``step(w, grad, learning_rate)``: one step of gradient descent, leaving ``w`` unchanged.""")
 
 
 # --- gradient of the mean squared error ---------------------------------------
@@ -87,9 +84,7 @@ def _mse_gradient(X, y, w, b):
 
 def _regression_case(label, n, d, seed, b):
     rng = np.random.default_rng(seed)
-    X = np.round(rng.normal(size=(n, d)), 2)
-    y = np.round(rng.normal(size=n), 2)
-    w = np.round(rng.normal(size=d), 2)
+    X, y, w = rounded_normal(rng, (n, d), n, d)
     return Case(label, X, y, w, b, batch_size=n)
 
 
@@ -117,16 +112,14 @@ _MSE_MISTAKES = [
 ]
 
 
-@checker
-def check_mse_gradient(mse_gradient=...):
-    """Check ``mse_gradient(X, y, w, b)``: the gradient of the mean squared error with respect to w.
+check_mse_gradient = function_exercise(
+    "mse_gradient(X, y, w, b)", _mse_gradient, _MSE_CASES, title="MSE gradient", mistakes=_MSE_MISTAKES,
+    random_cases=_random_regression_case,
+    doc="""Check ``mse_gradient(X, y, w, b)``: the gradient of the mean squared error with respect to w.
 
     ``X`` has shape (n, d), ``y`` shape (n,), ``w`` shape (d,), ``b`` is a number;
     the result has shape (d,).
-    """
-    return grade_function(mse_gradient, _mse_gradient, _MSE_CASES, title="MSE gradient",
-                          signature="mse_gradient(X, y, w, b)", mistakes=_MSE_MISTAKES,
-                          random_cases=_random_regression_case)
+    """)
 
 
 # --- largest stable learning rate ---------------------------------------------
@@ -198,32 +191,27 @@ _MOMENTUM_MISTAKES = [
 
 def _pair(result):
     """The pair (w, v) as one array [w, v], so that it can be compared; a Problem otherwise."""
-    if isinstance(result, (tuple, list)) and len(result) == 2:
-        try:
-            w, v = (np.asarray(part, dtype=float) for part in result)
-        except (TypeError, ValueError):
-            return Problem("the two parts of your result are not arrays of numbers.",
-                           "Return the new weights and the new velocity: return w, v.")
-        if w.shape != v.shape:
-            return Problem(f"the new w has shape {w.shape} but the new v has shape {v.shape}; both "
-                           "should have the shape of w.", "Keep the shapes: v <- momentum * v + grad.")
-        return np.stack([w, v])
-    return Problem(f"your function returned {format_value(result)}; it should return the pair (w, v).",
-                   "Return both the new weights and the new velocity, as a tuple (w, v).")
+    parts = numeric_parts(result, 2, ("the two parts of your result are not arrays of numbers.",
+                                      "Return the new weights and the new velocity: return w, v."),
+                          "the pair (w, v).", "Return both the new weights and the new velocity, as a tuple (w, v).")
+    if isinstance(parts, Problem):
+        return parts
+    w, v = parts
+    if w.shape != v.shape:
+        return Problem(f"the new w has shape {w.shape} but the new v has shape {v.shape}; both "
+                       "should have the shape of w.", "Keep the shapes: v <- momentum * v + grad.")
+    return np.stack([w, v])
 
 
-@checker
-def check_momentum_step(momentum_step=...):
-    """Check ``momentum_step(w, v, grad, learning_rate, momentum)``: one step of momentum.
+check_momentum_step = function_exercise(
+    "momentum_step(w, v, grad, learning_rate, momentum)", lambda *args: np.stack(_momentum_step(*args)),
+    _MOMENTUM_CASES, title="momentum step", mistakes=_MOMENTUM_MISTAKES,
+    random_cases=_random_momentum_case, unpack=_pair, part_names=("the new w", "the new v"),
+    doc="""Check ``momentum_step(w, v, grad, learning_rate, momentum)``: one step of momentum.
 
     Returns ``(w, v)`` after ``v <- momentum * v + grad`` and ``w <- w - learning_rate * v``
     (the rule of ``dm.train.MomentumOptimizer``).
-    """
-    return grade_function(momentum_step, lambda *args: np.stack(_momentum_step(*args)), _MOMENTUM_CASES,
-                          title="momentum step",
-                          signature="momentum_step(w, v, grad, learning_rate, momentum)",
-                          mistakes=_MOMENTUM_MISTAKES, random_cases=_random_momentum_case,
-                          unpack=_pair, part_names=("the new w", "the new v"))
+    """)
 
 
 # --- one step of Adam, with bias correction ---------------------------------------
@@ -300,33 +288,28 @@ _ADAM_MISTAKES = [
 
 def _triple(result):
     """The triple (w, m, s) as one array [w, m, s], so that it can be compared; a Problem otherwise."""
-    if isinstance(result, (tuple, list)) and len(result) == 3:
-        try:
-            parts = [np.asarray(part, dtype=float) for part in result]
-        except (TypeError, ValueError):
-            return Problem("the three parts of your result are not arrays of numbers.",
-                           "Return the new weights and the two new running averages: return w, m, s.")
-        if len({part.shape for part in parts}) > 1:
-            return Problem(f"the parts of your result have shapes {[p.shape for p in parts]}; all three "
-                           "should have the shape of w.", "Every operation in Adam is entry by entry.")
-        return np.stack(parts)
-    return Problem(f"your function returned {format_value(result)}; it should return the triple (w, m, s).",
-                   "Return the new weights and the two new running averages, as a tuple (w, m, s).")
+    parts = numeric_parts(result, 3, ("the three parts of your result are not arrays of numbers.",
+                                      "Return the new weights and the two new running averages: return w, m, s."),
+                          "the triple (w, m, s).",
+                          "Return the new weights and the two new running averages, as a tuple (w, m, s).")
+    if isinstance(parts, Problem):
+        return parts
+    if len({part.shape for part in parts}) > 1:
+        return Problem(f"the parts of your result have shapes {[p.shape for p in parts]}; all three "
+                       "should have the shape of w.", "Every operation in Adam is entry by entry.")
+    return np.stack(parts)
 
 
-@checker
-def check_adam_step(adam_step=...):
-    """Check ``adam_step(w, grad, m, s, t, learning_rate, beta1, beta2, epsilon)``: step ``t`` of Adam.
+check_adam_step = function_exercise(
+    "adam_step(w, grad, m, s, t, learning_rate, beta1, beta2, epsilon)",
+    lambda *args: np.stack(_adam_step(*args)), _ADAM_CASES, title="Adam step", mistakes=_ADAM_MISTAKES,
+    random_cases=_random_adam_case, unpack=_triple, part_names=("the new w", "the new m", "the new s"),
+    doc="""Check ``adam_step(w, grad, m, s, t, learning_rate, beta1, beta2, epsilon)``: step ``t`` of Adam.
 
     Returns ``(w, m, s)``: the running averages are updated, bias-corrected by ``1 - beta**t``
     for the step, and ``w <- w - learning_rate * m_hat / (sqrt(s_hat) + epsilon)``
     (the rule of ``dm.train.AdamOptimizer``; ``t`` is 1 for the first step).
-    """
-    return grade_function(adam_step, lambda *args: np.stack(_adam_step(*args)), _ADAM_CASES,
-                          title="Adam step",
-                          signature="adam_step(w, grad, m, s, t, learning_rate, beta1, beta2, epsilon)",
-                          mistakes=_ADAM_MISTAKES, random_cases=_random_adam_case,
-                          unpack=_triple, part_names=("the new w", "the new m", "the new s"))
+    """)
 
 
 # --- one step of Nesterov momentum ---------------------------------------------------
@@ -382,15 +365,13 @@ _NESTEROV_MISTAKES = [
 ]
 
 
-@checker
-def check_nesterov_step(nesterov_step=...):
-    """Check ``nesterov_step(w, v, gradient, learning_rate, momentum)``: one step of Nesterov momentum.
+check_nesterov_step = function_exercise(
+    "nesterov_step(w, v, gradient, learning_rate, momentum)",
+    lambda *args: np.stack(_nesterov_step(*args)), _NESTEROV_CASES, title="Nesterov step",
+    mistakes=_NESTEROV_MISTAKES, random_cases=_random_nesterov_case, unpack=_pair,
+    part_names=("the new w", "the new v"),
+    doc="""Check ``nesterov_step(w, v, gradient, learning_rate, momentum)``: one step of Nesterov momentum.
 
     ``gradient`` is a function of the weights. Returns ``(w, v)`` after
     ``v <- momentum * v + gradient(w - learning_rate * momentum * v)`` and ``w <- w - learning_rate * v``.
-    """
-    return grade_function(nesterov_step, lambda *args: np.stack(_nesterov_step(*args)), _NESTEROV_CASES,
-                          title="Nesterov step",
-                          signature="nesterov_step(w, v, gradient, learning_rate, momentum)",
-                          mistakes=_NESTEROV_MISTAKES, random_cases=_random_nesterov_case,
-                          unpack=_pair, part_names=("the new w", "the new v"))
+    """)

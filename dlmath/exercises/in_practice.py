@@ -26,10 +26,9 @@ import numpy as np
 
 import dlmath as dm
 
-from .checking import (RANDOM_CASES, TIME_LIMIT, Case, Problem, checker, function_problem, grade_function,
-                       is_unattempted, not_attempted,
-                       partial_answer, random_generator, returns_nothing, run_learner,
-                       timeout_feedback)
+from .checking import (RANDOM_CASES, TIME_LIMIT, Case, Problem, function_checker, function_exercise,
+                       not_attempted, numeric_parts, one_slip_each, partial_answer, random_generator,
+                       returns_nothing, run_learner, timeout_feedback)
 from .feedback import CORRECT, INCORRECT, Feedback, clean_text, format_value
 
 # --- the train / validation / test split --------------------------------------
@@ -65,6 +64,34 @@ class _Printed(Exception):
     """Not raised: marks a function that printed its result instead of returning it."""
 
 
+def _result_or_feedback(fn, args, title, where, signature):
+    """(result, None) when the learner's function returned a result; else (None, the Feedback that
+    says why not: not attempted, printed instead of returned, too slow, or raised)."""
+    result, error = _call(fn, *args)
+    if result is Ellipsis or (result is None and error is None):
+        return None, not_attempted(title)
+    if isinstance(error, _Printed):
+        return None, returns_nothing(title, str(error))
+    if isinstance(error, TimeoutError):
+        return None, timeout_feedback(title, where)
+    if error is not None:
+        hint = None
+        if isinstance(error, TypeError) and "argument" in str(error):
+            hint = f"Your function should be callable as {signature}."
+        return None, Feedback(INCORRECT, title,
+                              f"{where}: your function raised {type(error).__name__}: {clean_text(error)}",
+                              hint=hint)
+    return result, None
+
+
+def _index_array(part):
+    """``part`` as a 1-D array of integer indices, or None if it is not one."""
+    array = np.asarray(part)
+    if array.ndim != 1 or (array.size and array.dtype.kind not in "iu"):
+        return None
+    return array.astype(np.int64)
+
+
 def _as_index_arrays(result):
     """(train, val, test) as integer arrays, or (None, problem text)."""
     if not isinstance(result, (tuple, list)) or len(result) != 3:
@@ -72,11 +99,10 @@ def _as_index_arrays(result):
                       "index arrays: return train, val, test")
     parts = []
     for name, part in zip(("train", "val", "test"), result):
-        array = np.asarray(part)
-        if array.ndim != 1 or (array.size and array.dtype.kind not in "iu"):
+        parts.append(_index_array(part))
+        if parts[-1] is None:
             return None, (f"the {name} part is {format_value(part)}, not a 1-D array of integer "
                           "indices; return positions into range(n), e.g. from rng.permutation(n)")
-        parts.append(array.astype(np.int64))
     return parts, None
 
 
@@ -114,34 +140,20 @@ def _split_problem(parts, n, val_fraction, test_fraction):
     return None
 
 
-@checker
+@function_checker(_SPLIT_TITLE, _SPLIT_SIGNATURE, name_type=False)
 def check_train_val_split(split=...):
     """Check ``split(n, val_fraction, test_fraction, seed)``: three disjoint, shuffled index arrays."""
-    problem = function_problem(split, _SPLIT_TITLE, _SPLIT_SIGNATURE, name_type=False)
-    if problem is not None:
-        return problem
     first = {}
     rng = random_generator(_SPLIT_TITLE)
     cases = _SPLIT_CASES + [_random_split_args(rng) for _ in range(RANDOM_CASES)]
     for number, args in enumerate(cases, start=1):
         where = f"Case {number} of {len(cases)} ({_SPLIT_SIGNATURE.split('(')[0]}{args})"
-        result, error = _call(split, *args)
-        if result is Ellipsis or (result is None and error is None):
-            return not_attempted(_SPLIT_TITLE)
-        if isinstance(error, _Printed):
-            return returns_nothing(_SPLIT_TITLE, str(error))
+        result, failed = _result_or_feedback(split, args, _SPLIT_TITLE, where, _SPLIT_SIGNATURE)
+        if failed is not None:
+            return failed
         partial = partial_answer(_SPLIT_TITLE, result, ("train", "val", "test"))
         if partial is not None:
             return partial
-        if isinstance(error, TimeoutError):
-            return timeout_feedback(_SPLIT_TITLE, where)
-        if error is not None:
-            hint = None
-            if isinstance(error, TypeError) and "argument" in str(error):
-                hint = f"Your function should be callable as {_SPLIT_SIGNATURE}."
-            return Feedback(INCORRECT, _SPLIT_TITLE,
-                            f"{where}: your function raised {type(error).__name__}: {clean_text(error)}",
-                            hint=hint)
         parts, problem = _as_index_arrays(result)
         if parts is None:
             return Feedback(INCORRECT, _SPLIT_TITLE, f"{where}: {problem}.")
@@ -215,58 +227,28 @@ _DECAY_MISTAKES = [
 ]
 
 
-@checker
-def check_weight_decay_gradient(weight_decay_gradient=...):
-    """Check ``weight_decay_gradient(grad_loss, W, weight_decay)``: the gradient of L + lambda * sum(W**2)."""
-    return grade_function(weight_decay_gradient, _decay_gradient, _DECAY_CASES,
-                          title="weight decay gradient",
-                          signature="weight_decay_gradient(grad_loss, W, weight_decay)",
-                          mistakes=_DECAY_MISTAKES, random_cases=_random_decay_case)
+check_weight_decay_gradient = function_exercise(
+    "weight_decay_gradient(grad_loss, W, weight_decay)", _decay_gradient, _DECAY_CASES,
+    title="weight decay gradient", mistakes=_DECAY_MISTAKES, random_cases=_random_decay_case,
+    doc="""Check ``weight_decay_gradient(grad_loss, W, weight_decay)``: the gradient of L + lambda * sum(W**2).""")
 
 
 # --- early stopping --------------------------------------------------------------
 
 
-def _early_stopping_epoch(val_losses, patience):
+def _early_stopping_epoch(val_losses, patience, *, ties_improve=False, stop_epoch=False):
+    """The epoch whose parameters early stopping keeps; a flag switches on one slip (the mistakes below):
+    ``ties_improve`` counts a tie with the best loss as an improvement, ``stop_epoch`` returns the
+    epoch at which training stops instead of the best one."""
     best, best_epoch, waited = np.inf, 0, 0
     for epoch, value in enumerate(val_losses):
-        if value < best:
+        if value < best or (ties_improve and value == best):
             best, best_epoch, waited = value, epoch, 0
         else:
             waited += 1
             if waited >= patience:
-                break
-    return best_epoch
-
-
-def _stop_epoch(val_losses, patience):
-    """The epoch at which training stops (a typical wrong answer)."""
-    best, waited = np.inf, 0
-    for epoch, value in enumerate(val_losses):
-        if value < best:
-            best, waited = value, 0
-        else:
-            waited += 1
-            if waited >= patience:
-                return epoch
-    return len(val_losses) - 1
-
-
-def _late_stop(val_losses, patience):
-    """Waits one epoch too many before stopping (waited > patience)."""
-    return _early_stopping_epoch(val_losses, patience + 1)
-
-
-def _ties_improve(val_losses, patience):
-    best, best_epoch, waited = np.inf, 0, 0
-    for epoch, value in enumerate(val_losses):
-        if value <= best:
-            best, best_epoch, waited = value, epoch, 0
-        else:
-            waited += 1
-            if waited >= patience:
-                break
-    return best_epoch
+                return epoch if stop_epoch else best_epoch
+    return len(val_losses) - 1 if stop_epoch else best_epoch
 
 
 _STOP_CASES = [
@@ -294,13 +276,13 @@ _STOP_MISTAKES = [
      "You picked the lowest loss of the whole list, including epochs after training would have "
      "stopped: early stopping cannot see the future. Walk through the epochs in order and stop once "
      "patience epochs in a row brought no improvement."),
-    (_stop_epoch,
+    (lambda v, p: _early_stopping_epoch(v, p, stop_epoch=True),
      "That is the epoch at which training stops; return the best epoch seen until then, whose "
      "parameters early stopping keeps."),
-    (_late_stop,
+    (lambda v, p: _early_stopping_epoch(v, p + 1),  # waits one epoch too many (waited > patience)
      "You stop one epoch too late: stop as soon as the number of epochs without improvement reaches "
      "patience (>=, not >)."),
-    (_ties_improve,
+    (lambda v, p: _early_stopping_epoch(v, p, ties_improve=True),
      "A loss equal to the best so far is not an improvement: use a strict < when comparing."),
     (lambda v, p: int(np.argmax(v)),
      "That is the highest validation loss: early stopping looks for the lowest."),
@@ -309,13 +291,10 @@ _STOP_MISTAKES = [
 ]
 
 
-@checker
-def check_early_stopping_epoch(early_stopping_epoch=...):
-    """Check ``early_stopping_epoch(val_losses, patience)``: the epoch whose parameters early stopping keeps."""
-    return grade_function(early_stopping_epoch, _early_stopping_epoch, _STOP_CASES,
-                          title="early stopping epoch",
-                          signature="early_stopping_epoch(val_losses, patience)",
-                          mistakes=_STOP_MISTAKES, random_cases=_random_stop_case, exact=True)
+check_early_stopping_epoch = function_exercise(
+    "early_stopping_epoch(val_losses, patience)", _early_stopping_epoch, _STOP_CASES,
+    title="early stopping epoch", mistakes=_STOP_MISTAKES, random_cases=_random_stop_case, exact=True,
+    doc="""Check ``early_stopping_epoch(val_losses, patience)``: the epoch whose parameters early stopping keeps.""")
 
 
 # --- stratified k-fold indices ----------------------------------------------------------
@@ -359,11 +338,10 @@ def _as_folds(result, k):
                       "index array per fold")
     folds = []
     for number, fold in enumerate(result):
-        array = np.asarray(fold)
-        if array.ndim != 1 or (array.size and array.dtype.kind not in "iu"):
+        folds.append(_index_array(fold))
+        if folds[-1] is None:
             return None, (f"fold {number} is {format_value(fold)}, not a 1-D array of integer indices "
                           "(positions into y, not the labels themselves)")
-        folds.append(array.astype(np.int64))
     return folds, None
 
 
@@ -403,36 +381,20 @@ def _unshuffled(y, k):
     return [np.sort(order[fold::k]) for fold in range(k)]
 
 
-@checker
+@function_checker(_FOLDS_TITLE, _FOLDS_SIGNATURE, name_type=False)
 def check_stratified_folds(stratified_folds=...):
     """Check ``stratified_folds(y, k, seed)``: k disjoint folds covering every example once, each class
     spread as evenly as possible (floor or ceil of n_c / k per fold), fold sizes within one, shuffled
     with ``default_rng(seed)`` and reproducible."""
-    if is_unattempted(stratified_folds):
-        return not_attempted(_FOLDS_TITLE)
-    if not callable(stratified_folds):
-        return Feedback(INCORRECT, _FOLDS_TITLE,
-                        f"This check expects a function, but received {format_value(stratified_folds)}.",
-                        hint=f"Pass the function itself, without calling it: {_FOLDS_SIGNATURE}.")
     rng = random_generator(_FOLDS_TITLE)
     cases = _FOLDS_CASES + [_random_folds_args(rng) for _ in range(RANDOM_CASES)]
     found = []
     for number, (y, k, seed) in enumerate(cases, start=1):
         where = f"Case {number} of {len(cases)} (y = {format_value(y)}, k = {k}, seed = {seed})"
-        result, error = _call(stratified_folds, y.copy(), k, seed)
-        if result is Ellipsis or (result is None and error is None):
-            return not_attempted(_FOLDS_TITLE)
-        if isinstance(error, _Printed):
-            return returns_nothing(_FOLDS_TITLE, str(error))
-        if isinstance(error, TimeoutError):
-            return timeout_feedback(_FOLDS_TITLE, where)
-        if error is not None:
-            hint = None
-            if isinstance(error, TypeError) and "argument" in str(error):
-                hint = f"Your function should be callable as {_FOLDS_SIGNATURE}."
-            return Feedback(INCORRECT, _FOLDS_TITLE,
-                            f"{where}: your function raised {type(error).__name__}: {clean_text(error)}",
-                            hint=hint)
+        result, failed = _result_or_feedback(stratified_folds, (y.copy(), k, seed), _FOLDS_TITLE, where,
+                                             _FOLDS_SIGNATURE)
+        if failed is not None:
+            return failed
         folds, problem = _as_folds(result, k)
         if folds is None:
             return Feedback(INCORRECT, _FOLDS_TITLE, f"{where}: {problem}.")
@@ -505,19 +467,20 @@ def _random_bn_case(rng):
 
 def _bn_parts(result):
     """The triple (dX, dgamma, dbeta) as one flat array, or a Problem."""
-    if isinstance(result, (tuple, list)) and len(result) == 3:
-        try:
-            return np.concatenate([np.ravel(np.asarray(part, dtype=float)) for part in result])
-        except (TypeError, ValueError):
-            return Problem("the three parts of your result are not arrays of numbers.",
-                           "Return the three gradients: return dX, dgamma, dbeta.")
-    return Problem(f"your function returned {format_value(result)}; it should return the triple "
-                   "(dX, dgamma, dbeta).",
-                   "Return the gradients for X, gamma and beta as a tuple: return dX, dgamma, dbeta.")
+    parts = numeric_parts(result, 3, ("the three parts of your result are not arrays of numbers.",
+                                      "Return the three gradients: return dX, dgamma, dbeta."),
+                          "the triple (dX, dgamma, dbeta).",
+                          "Return the gradients for X, gamma and beta as a tuple: return dX, dgamma, dbeta.")
+    return parts if isinstance(parts, Problem) else np.concatenate([np.ravel(part) for part in parts])
 
 
-def _bn_variant(*, mean_path=True, variance_path=True, ddof=0, eps_used=True, swap=False, no_gamma=False):
+def _bn_variant(*, constant_statistics=False, no_mean_path=False, no_variance_path=False, unbiased=False,
+                no_eps=False, swap=False, no_gamma=False):
     """The batch-norm backward with one of the usual slips, for the hints."""
+    mean_path = not (no_mean_path or constant_statistics)
+    variance_path = not (no_variance_path or constant_statistics)
+    ddof, eps_used = (1 if unbiased else 0), not no_eps
+
     def backward(dY, X, gamma, eps):
         n = len(X)
         centred = X - X.mean(axis=0)
@@ -531,33 +494,27 @@ def _bn_variant(*, mean_path=True, variance_path=True, ddof=0, eps_used=True, sw
     return backward
 
 
-_BN_MISTAKES = [
-    (_bn_variant(mean_path=False, variance_path=False),
-     "You treated the mean and sigma as constants: dX = gamma / sigma * dY is only the direct path. "
-     "Every X_i also moves the mean and the variance, which every output depends on: subtract the "
-     "batch mean of dY and Xhat times the batch mean of dY * Xhat."),
-    (_bn_variant(mean_path=False),
-     "The path through the mean is missing: subtract sum(dY) over the batch (inside the bracket "
-     "N dY - sum dY - Xhat sum(dY Xhat))."),
-    (_bn_variant(variance_path=False),
-     "The path through the variance is missing: subtract Xhat * sum(dY * Xhat) over the batch."),
-    (_bn_variant(ddof=1),
-     "Batch normalisation divides by N in the variance (X.var(axis=0), the biased estimate), not by N - 1."),
-    (_bn_variant(eps_used=False),
-     "sigma includes eps: sigma = sqrt(var + eps), in the backward pass as in the forward."),
-    (_bn_variant(swap=True),
-     "dgamma and dbeta are swapped: dbeta = sum(dY) (beta is added), dgamma = sum(dY * Xhat)."),
-    (_bn_variant(no_gamma=True),
-     "gamma scales Xhat, so it also scales dX: multiply by gamma / sigma."),
-]
+_BN_MISTAKES = one_slip_each(
+    _bn_variant,
+    constant_statistics="You treated the mean and sigma as constants: dX = gamma / sigma * dY is only the "
+                        "direct path. Every X_i also moves the mean and the variance, which every output "
+                        "depends on: subtract the batch mean of dY and Xhat times the batch mean of dY * "
+                        "Xhat.",
+    no_mean_path="The path through the mean is missing: subtract sum(dY) over the batch (inside the bracket "
+                 "N dY - sum dY - Xhat sum(dY Xhat)).",
+    no_variance_path="The path through the variance is missing: subtract Xhat * sum(dY * Xhat) over the "
+                     "batch.",
+    unbiased="Batch normalisation divides by N in the variance (X.var(axis=0), the biased estimate), not by "
+             "N - 1.",
+    no_eps="sigma includes eps: sigma = sqrt(var + eps), in the backward pass as in the forward.",
+    swap="dgamma and dbeta are swapped: dbeta = sum(dY) (beta is added), dgamma = sum(dY * Xhat).",
+    no_gamma="gamma scales Xhat, so it also scales dX: multiply by gamma / sigma.",
+)
 
 
-@checker
-def check_batch_norm_backward(batch_norm_backward=...):
-    """Check ``batch_norm_backward(dY, X, gamma, eps)`` -> ``(dX, dgamma, dbeta)`` against the
-    gradients of ``dm.batch_norm`` (training mode, statistics over axis 0)."""
-    return grade_function(batch_norm_backward, _batch_norm_gradients, _BN_CASES,
-                          title="batch norm backward",
-                          signature="batch_norm_backward(dY, X, gamma, eps)",
-                          mistakes=_BN_MISTAKES, random_cases=_random_bn_case, rtol=1e-6, atol=1e-9,
-                          unpack=_bn_parts, part_names=("dX", "dgamma", "dbeta"))
+check_batch_norm_backward = function_exercise(
+    "batch_norm_backward(dY, X, gamma, eps)", _batch_norm_gradients, _BN_CASES,
+    title="batch norm backward", mistakes=_BN_MISTAKES, random_cases=_random_bn_case, rtol=1e-6, atol=1e-9,
+    unpack=_bn_parts, part_names=("dX", "dgamma", "dbeta"),
+    doc="""Check ``batch_norm_backward(dY, X, gamma, eps)`` -> ``(dX, dgamma, dbeta)`` against the
+    gradients of ``dm.batch_norm`` (training mode, statistics over axis 0).""")

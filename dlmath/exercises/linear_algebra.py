@@ -24,17 +24,17 @@ import numpy as np
 
 from dlmath.course.linear_algebra import dense as _layer, weight_gradient as _weight_gradient
 
-from .checking import Case, checker, grade_function, is_unattempted, not_attempted
+from .checking import (Case, checker, function_exercise, is_unattempted, not_attempted, rounded_normal,
+                       sized_case)
 from .feedback import CORRECT, INCORRECT, Feedback, format_value
 
 # --- a dense layer -------------------------------------------------------------
 
 
+@sized_case("n d h", 1, 8, "{n} example(s), {d} feature(s), {h} output(s)")
 def _layer_case(label, n, d, h, seed):
     rng = np.random.default_rng(seed)
-    X = np.round(rng.normal(size=(n, d)), 2)
-    W = np.round(rng.normal(size=(d, h)), 2)
-    b = np.round(rng.normal(size=h), 2)
+    X, W, b = rounded_normal(rng, (n, d), (d, h), h)
     return Case(label, X, W, b)
 
 
@@ -45,10 +45,6 @@ _LAYER_CASES = [
     _layer_case("6 examples, 1 feature, 1 output", 6, 1, 1, 3),
 ]
 
-
-def _random_layer_case(rng):
-    n, d, h = (int(v) for v in rng.integers(1, 8, size=3))
-    return _layer_case(f"{n} example(s), {d} feature(s), {h} output(s)", n, d, h, int(rng.integers(2**31)))
 
 _LAYER_MISTAKES = [
     (lambda X, W, b: X @ W,
@@ -71,11 +67,10 @@ _LAYER_MISTAKES = [
 ]
 
 
-@checker
-def check_layer(layer=...):
-    """Check ``layer(X, W, b)``: a dense layer on a batch, ``X @ W + b``, shape (n, h)."""
-    return grade_function(layer, _layer, _LAYER_CASES, title="dense layer", signature="layer(X, W, b)",
-                          mistakes=_LAYER_MISTAKES, random_cases=_random_layer_case)
+check_layer = function_exercise(
+    "layer(X, W, b)", _layer, _LAYER_CASES, title="dense layer", mistakes=_LAYER_MISTAKES,
+    random_cases=_layer_case.random,
+    doc="""Check ``layer(X, W, b)``: a dense layer on a batch, ``X @ W + b``, shape (n, h).""")
 
 
 # --- predict the shape of a product ----------------------------------------------
@@ -184,12 +179,10 @@ _COSINE_MISTAKES = [
 ]
 
 
-@checker
-def check_cosine_similarity(cosine_similarity=...):
-    """Check ``cosine_similarity(u, v)``: the cosine of the angle between two vectors."""
-    return grade_function(cosine_similarity, _cosine, _COSINE_CASES, title="cosine similarity",
-                          signature="cosine_similarity(u, v)", mistakes=_COSINE_MISTAKES,
-                          random_cases=_random_cosine_case)
+check_cosine_similarity = function_exercise(
+    "cosine_similarity(u, v)", _cosine, _COSINE_CASES, title="cosine similarity",
+    mistakes=_COSINE_MISTAKES, random_cases=_random_cosine_case,
+    doc="""Check ``cosine_similarity(u, v)``: the cosine of the angle between two vectors.""")
 
 
 # --- the spectral norm from the SVD -----------------------------------------------
@@ -257,12 +250,10 @@ _SPECTRAL_MISTAKES = [
 ]
 
 
-@checker
-def check_spectral_norm(spectral_norm=...):
-    """Check ``spectral_norm(W)``: the largest singular value sigma_1 of a matrix of any shape."""
-    return grade_function(spectral_norm, _spectral_norm, _SPECTRAL_CASES, title="spectral norm",
-                          signature="spectral_norm(W)", mistakes=_SPECTRAL_MISTAKES,
-                          random_cases=_random_spectral_case, forbid_mutation=True)
+check_spectral_norm = function_exercise(
+    "spectral_norm(W)", _spectral_norm, _SPECTRAL_CASES, title="spectral norm",
+    mistakes=_SPECTRAL_MISTAKES, random_cases=_random_spectral_case, forbid_mutation=True,
+    doc="""Check ``spectral_norm(W)``: the largest singular value sigma_1 of a matrix of any shape.""")
 
 
 # --- the weight gradient as a sum of outer products ---------------------------------
@@ -270,8 +261,7 @@ def check_spectral_norm(spectral_norm=...):
 
 def _gradient_case(label, n, d, h, seed):
     rng = np.random.default_rng(seed)
-    X = np.round(rng.normal(size=(n, d)), 2)
-    Delta = np.round(rng.normal(size=(n, h)), 2)
+    X, Delta = rounded_normal(rng, (n, d), (n, h))
     return Case(label, X, Delta, batch_size=n)
 
 
@@ -316,12 +306,10 @@ _GRADIENT_MISTAKES = [
 ]
 
 
-@checker
-def check_weight_gradient(weight_gradient=...):
-    """Check ``weight_gradient(X, Delta)``: the sum over examples of x_i delta_i^T, that is X^T Delta."""
-    return grade_function(weight_gradient, _weight_gradient, _GRADIENT_CASES, title="weight gradient",
-                          signature="weight_gradient(X, Delta)", mistakes=_GRADIENT_MISTAKES,
-                          random_cases=_random_gradient_case, forbid_mutation=True)
+check_weight_gradient = function_exercise(
+    "weight_gradient(X, Delta)", _weight_gradient, _GRADIENT_CASES, title="weight gradient",
+    mistakes=_GRADIENT_MISTAKES, random_cases=_random_gradient_case, forbid_mutation=True,
+    doc="""Check ``weight_gradient(X, Delta)``: the sum over examples of x_i delta_i^T, that is X^T Delta.""")
 
 
 # --- the shape of a broadcast ---------------------------------------------------------
@@ -386,9 +374,7 @@ _BROADCAST_MISTAKES = [
 ]
 
 
-@checker
-def check_broadcast_shape(broadcast_shape=...):
-    """Check ``broadcast_shape(a, b)``: the shape of an element-wise operation between two compatible shapes."""
-    return grade_function(broadcast_shape, _broadcast_shape, _BROADCAST_CASES, title="broadcast shape",
-                          signature="broadcast_shape(a, b)", mistakes=_BROADCAST_MISTAKES,
-                          random_cases=_random_broadcast_case, exact=True)
+check_broadcast_shape = function_exercise(
+    "broadcast_shape(a, b)", _broadcast_shape, _BROADCAST_CASES, title="broadcast shape",
+    mistakes=_BROADCAST_MISTAKES, random_cases=_random_broadcast_case, exact=True,
+    doc="""Check ``broadcast_shape(a, b)``: the shape of an element-wise operation between two compatible shapes.""")

@@ -25,7 +25,8 @@ from dlmath.functions import relu as _relu, softmax as _softmax
 
 from dlmath.course.multilayer_perceptrons import engine_gradients
 
-from .checking import RANDOM_CASES, TIME_LIMIT, Case, Problem, checker, grade_function, is_unattempted, not_attempted, run_learner
+from .checking import (RANDOM_CASES, TIME_LIMIT, Case, Problem, checker, function_exercise, grade_function,
+                       is_unattempted, not_attempted, one_slip_each, rounded_normal, run_learner, sized_case)
 from .feedback import CORRECT, INCORRECT, Feedback, clean_text, format_value
 
 # --- the forward pass of a two-layer network ------------------------------------
@@ -35,13 +36,10 @@ def _forward(X, W1, b1, W2, b2):
     return logits((W1, b1, W2, b2), X, activation="relu")
 
 
+@sized_case("n d h k", 1, 7, "{n} example(s), {d} input(s), {h} hidden unit(s), {k} output(s)")
 def _forward_case(label, n, d, h, k, seed):
     rng = np.random.default_rng(seed)
-    X = np.round(rng.normal(size=(n, d)), 2)
-    W1 = np.round(rng.normal(size=(d, h)), 2)
-    b1 = np.round(rng.normal(size=h), 2)
-    W2 = np.round(rng.normal(size=(h, k)), 2)
-    b2 = np.round(rng.normal(size=k), 2)
+    X, W1, b1, W2, b2 = rounded_normal(rng, (n, d), (d, h), h, (h, k), k)
     return Case(label, X, W1, b1, W2, b2)
 
 
@@ -51,11 +49,6 @@ _FORWARD_CASES = [
     _forward_case("1 example, 2 inputs, 3 hidden units, 1 output", 1, 2, 3, 1, 5),
 ]
 
-
-def _random_forward_case(rng):
-    n, d, h, k = (int(v) for v in rng.integers(1, 7, size=4))
-    return _forward_case(f"{n} example(s), {d} input(s), {h} hidden unit(s), {k} output(s)", n, d, h, k,
-                         int(rng.integers(2**31)))
 
 
 _FORWARD_MISTAKES = [
@@ -95,16 +88,14 @@ _FORWARD_MISTAKES = [
 ]
 
 
-@checker
-def check_forward(forward=...):
-    """Check ``forward(X, W1, b1, W2, b2)``: the logits ``relu(X @ W1 + b1) @ W2 + b2``.
+check_forward = function_exercise(
+    "forward(X, W1, b1, W2, b2)", _forward, _FORWARD_CASES, title="two-layer forward pass",
+    mistakes=_FORWARD_MISTAKES, random_cases=_forward_case.random,
+    doc="""Check ``forward(X, W1, b1, W2, b2)``: the logits ``relu(X @ W1 + b1) @ W2 + b2``.
 
     ``X`` has shape (n, d), ``W1`` (d, h), ``b1`` (h,), ``W2`` (h, k), ``b2`` (k,);
     the result has shape (n, k).
-    """
-    return grade_function(forward, _forward, _FORWARD_CASES, title="two-layer forward pass",
-                          signature="forward(X, W1, b1, W2, b2)", mistakes=_FORWARD_MISTAKES,
-                          random_cases=_random_forward_case)
+    """)
 
 
 # --- weights that solve XOR by hand ------------------------------------------------
@@ -240,10 +231,7 @@ def _backward_case(label, n, d, h, k, seed):
     rng = np.random.default_rng(seed)
     X = np.round(rng.normal(size=(n, d)), 2)
     Y = np.eye(k)[rng.integers(k, size=n)]
-    W1 = np.round(rng.normal(size=(d, h)), 2)
-    b1 = np.round(rng.normal(size=h), 2)
-    W2 = np.round(rng.normal(size=(h, k)), 2)
-    b2 = np.round(rng.normal(size=k), 2)
+    W1, b1, W2, b2 = rounded_normal(rng, (d, h), h, (h, k), k)
     return Case(label, X, Y, W1, b1, W2, b2, batch_size=n)
 
 
@@ -270,73 +258,70 @@ def _forward_values(X, Y, W1, b1, W2, b2):
     return Z1, H, _softmax(H @ W2 + b2, axis=1)
 
 
-def _slip(*, scale=None, sign=1.0, slope="tanh", dH_with=None, bias="sum", dW="XtG", order=None,
-          no_softmax=False):
-    """One wrong backward pass: the correct one with a single named change."""
+_ORDERS = {"second_layer_first": ("dW2", "db2", "dW1", "db1"), "weights_first": ("dW1", "dW2", "db1", "db2"),
+           "second_weights_first": ("dW2", "dW1", "db2", "db1")}
+_SLIPS = {*_ORDERS, "no_mean", "mean_bias", "mean_twice", "sign", "no_softmax", "slope_is_H", "no_slope",
+          "sigmoid_slope", "slope_at_Z", "untransposed_W2", "transposed_dW", "untransposed_X", "unsummed_bias",
+          "bias_over_rows"}
+
+
+def _slip(**slip):
+    """One wrong backward pass: the correct one with a single named change, ``_slip(sign=True)``."""
+    (name,) = slip
+    if name not in _SLIPS:
+        raise ValueError(f"unknown slip {name!r}")
+
     def backward(X, Y, W1, b1, W2, b2):
         Z1, H, P = _forward_values(X, Y, W1, b1, W2, b2)
-        if no_softmax:
+        if name == "no_softmax":
             P = H @ W2 + b2
         n = X.shape[0]
-        dZ2 = sign * (P - Y) / (n if scale is None else scale(n))
-        dH = dZ2 @ (W2.T if dH_with is None else dH_with(W2))
-        dZ1 = dH * {"tanh": 1 - H**2, "none": 1.0, "phi": H, "sigmoid": H * (1 - H),
-                    "at-Z": 1 - Z1**2}[slope]
-        weight = {"XtG": lambda A, G: A.T @ G, "GtX": lambda A, G: G.T @ A, "XG": lambda A, G: A @ G}[dW]
-        reduce = {"sum": lambda G: G.sum(axis=0), "mean": lambda G: G.mean(axis=0),
-                  "none": lambda G: G, "rows": lambda G: G.sum(axis=1)}[bias]
+        dZ2 = (-1.0 if name == "sign" else 1.0) * (P - Y) / {"no_mean": 1, "mean_twice": n * n}.get(name, n)
+        dH = dZ2 @ (W2 if name == "untransposed_W2" else W2.T)
+        dZ1 = dH * {"slope_is_H": H, "no_slope": 1.0, "sigmoid_slope": H * (1 - H),
+                    "slope_at_Z": 1 - Z1**2}.get(name, 1 - H**2)
+        weight = {"transposed_dW": lambda A, G: G.T @ A, "untransposed_X": lambda A, G: A @ G}.get(
+            name, lambda A, G: A.T @ G)
+        reduce = {"mean_bias": lambda G: G.mean(axis=0), "unsummed_bias": lambda G: G,
+                  "bias_over_rows": lambda G: G.sum(axis=1)}.get(name, lambda G: G.sum(axis=0))
         grads = {"dW1": weight(X, dZ1), "db1": reduce(dZ1), "dW2": weight(H, dZ2), "db2": reduce(dZ2)}
-        return tuple(grads[name] for name in (order or _BACKWARD_PARTS))
+        return tuple(grads[part] for part in _ORDERS.get(name, _BACKWARD_PARTS))
     return backward
 
 
-_BACKWARD_MISTAKES = [
-    (_slip(order=("dW2", "db2", "dW1", "db1")),
-     "Your gradients are in the wrong order: return (dW1, db1, dW2, db2), the first layer first."),
-    (_slip(order=("dW1", "dW2", "db1", "db2")),
-     "Your gradients are in the wrong order: return (dW1, db1, dW2, db2), each weight followed by its bias."),
-    (_slip(order=("dW2", "dW1", "db2", "db1")),
-     "Your gradients are in the wrong order: return (dW1, db1, dW2, db2)."),
-    (_slip(scale=lambda n: 1),
-     "The loss is the MEAN cross-entropy over the N examples, so dZ2 = (P - Y) / N: the 1/N is "
-     "missing (every gradient is N times too large)."),
-    (_slip(bias="mean"),
-     "Sum the bias gradient over the batch, dZ.sum(axis=0), do not average it: the 1/N is already "
-     "in dZ2 = (P - Y) / N."),
-    (_slip(scale=lambda n: n * n),
-     "You divided by N twice: dZ2 = (P - Y) / N already holds the mean's 1/N, and it travels down "
-     "with everything else; the other steps need no further 1/N."),
-    (_slip(sign=-1.0),
-     "Sign error: the gradient of softmax cross-entropy with respect to the logits is (P - Y) / N, "
-     "prediction minus label, not Y - P."),
-    (_slip(no_softmax=True),
-     "dZ2 = (P - Y) / N needs the probabilities P = softmax(Z2), not the logits Z2 themselves."),
-    (_slip(slope="phi"),
-     "Through the activation, multiply by its derivative phi'(Z1) = 1 - tanh(Z1)^2 = 1 - H^2, not by "
-     "the activation H = tanh(Z1) itself: dZ1 = dH * (1 - H**2)."),
-    (_slip(slope="none"),
-     "The tanh is missing from the backward pass: dZ1 = dH * tanh'(Z1) = dH * (1 - H**2), not dH."),
-    (_slip(slope="sigmoid"),
-     "H * (1 - H) is the sigmoid's derivative; this network uses tanh, whose derivative is "
-     "1 - tanh(Z1)^2 = 1 - H**2."),
-    (_slip(slope="at-Z"),
-     "tanh'(Z1) = 1 - tanh(Z1)^2 = 1 - H**2: square the activation H, not the pre-activation Z1."),
-    (_slip(dH_with=lambda W2: W2),
-     "dH = dZ2 @ W2.T: W2 has shape (h, k), so it must be transposed to carry the (N, k) gradient "
-     "back to the (N, h) hidden layer."),
-    (_slip(dW="GtX"),
-     "Your weight gradients are transposed: dW2 = H.T @ dZ2 has the shape (h, k) of W2, and "
-     "dW1 = X.T @ dZ1 the shape (d, h) of W1."),
-    (_slip(dW="XG"),
-     "A weight gradient needs a transpose: dW2 = H.T @ dZ2 and dW1 = X.T @ dZ1, so that the product "
-     "sums over the N examples and has the shape of the weight."),
-    (_slip(bias="none"),
-     "A bias gradient must have the shape of the bias: the bias is added to every row, so its "
-     "gradient is the sum of dZ over the batch, dZ.sum(axis=0)."),
-    (_slip(bias="rows"),
-     "The bias gradient sums over the examples, the rows: dZ.sum(axis=0) (one entry per unit), "
-     "not axis=1."),
-]
+_BACKWARD_MISTAKES = one_slip_each(
+    _slip,
+    second_layer_first="Your gradients are in the wrong order: return (dW1, db1, dW2, db2), the first layer "
+                       "first.",
+    weights_first="Your gradients are in the wrong order: return (dW1, db1, dW2, db2), each weight followed "
+                  "by its bias.",
+    second_weights_first="Your gradients are in the wrong order: return (dW1, db1, dW2, db2).",
+    no_mean="The loss is the MEAN cross-entropy over the N examples, so dZ2 = (P - Y) / N: the 1/N is "
+            "missing (every gradient is N times too large).",
+    mean_bias="Sum the bias gradient over the batch, dZ.sum(axis=0), do not average it: the 1/N is already "
+              "in dZ2 = (P - Y) / N.",
+    mean_twice="You divided by N twice: dZ2 = (P - Y) / N already holds the mean's 1/N, and it travels down "
+               "with everything else; the other steps need no further 1/N.",
+    sign="Sign error: the gradient of softmax cross-entropy with respect to the logits is (P - Y) / N, "
+         "prediction minus label, not Y - P.",
+    no_softmax="dZ2 = (P - Y) / N needs the probabilities P = softmax(Z2), not the logits Z2 themselves.",
+    slope_is_H="Through the activation, multiply by its derivative phi'(Z1) = 1 - tanh(Z1)^2 = 1 - H^2, not "
+               "by the activation H = tanh(Z1) itself: dZ1 = dH * (1 - H**2).",
+    no_slope="The tanh is missing from the backward pass: dZ1 = dH * tanh'(Z1) = dH * (1 - H**2), not dH.",
+    sigmoid_slope="H * (1 - H) is the sigmoid's derivative; this network uses tanh, whose derivative is 1 - "
+                  "tanh(Z1)^2 = 1 - H**2.",
+    slope_at_Z="tanh'(Z1) = 1 - tanh(Z1)^2 = 1 - H**2: square the activation H, not the pre-activation Z1.",
+    untransposed_W2="dH = dZ2 @ W2.T: W2 has shape (h, k), so it must be transposed to carry the (N, k) "
+                    "gradient back to the (N, h) hidden layer.",
+    transposed_dW="Your weight gradients are transposed: dW2 = H.T @ dZ2 has the shape (h, k) of W2, and "
+                  "dW1 = X.T @ dZ1 the shape (d, h) of W1.",
+    untransposed_X="A weight gradient needs a transpose: dW2 = H.T @ dZ2 and dW1 = X.T @ dZ1, so that the "
+                   "product sums over the N examples and has the shape of the weight.",
+    unsummed_bias="A bias gradient must have the shape of the bias: the bias is added to every row, so its "
+                  "gradient is the sum of dZ over the batch, dZ.sum(axis=0).",
+    bias_over_rows="The bias gradient sums over the examples, the rows: dZ.sum(axis=0) (one entry per "
+                   "unit), not axis=1.",
+)
 
 
 def _four(result):

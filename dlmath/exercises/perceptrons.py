@@ -18,8 +18,7 @@ import numpy as np
 from dlmath.course.perceptrons import perceptron_loss_gradient as _loss_gradient
 from dlmath.course.perceptrons import perceptron_update as _update, predict as _predict
 
-from .checking import Case, Problem, checker, grade_function
-from .feedback import format_value
+from .checking import Case, function_exercise, pair_packer
 
 
 def _cases_X(seed, n, d=2):
@@ -71,16 +70,14 @@ _PREDICT_MISTAKES = [
 ]
 
 
-@checker
-def check_predict(predict=...):
-    """Check ``predict(X, w, b)``: class 1 where ``X @ w + b > 0``, else 0.
+check_predict = function_exercise(
+    "predict(X, w, b)", _predict, _PREDICT_CASES, title="predict", mistakes=_PREDICT_MISTAKES,
+    random_cases=_random_points_case, exact=True,
+    doc="""Check ``predict(X, w, b)``: class 1 where ``X @ w + b > 0``, else 0.
 
     ``X`` has shape (n, d) (one point per row), ``w`` shape (d,), ``b`` is a
     number; the result has shape (n,).
-    """
-    return grade_function(predict, _predict, _PREDICT_CASES, title="predict",
-                          signature="predict(X, w, b)", mistakes=_PREDICT_MISTAKES,
-                          random_cases=_random_points_case, exact=True)
+    """)
 
 
 # --- signed distance to the line -------------------------------------------------
@@ -122,15 +119,13 @@ _DISTANCE_MISTAKES = [
 ]
 
 
-@checker
-def check_signed_distance(signed_distance=...):
-    """Check ``signed_distance(X, w, b)``: ``(X @ w + b) / ||w||`` for every row of ``X``.
+check_signed_distance = function_exercise(
+    "signed_distance(X, w, b)", _signed_distance, _DISTANCE_CASES, title="signed distance",
+    mistakes=_DISTANCE_MISTAKES, random_cases=_random_distance_case,
+    doc="""Check ``signed_distance(X, w, b)``: ``(X @ w + b) / ||w||`` for every row of ``X``.
 
     Positive on the side ``w`` points to, negative on the other side.
-    """
-    return grade_function(signed_distance, _signed_distance, _DISTANCE_CASES, title="signed distance",
-                          signature="signed_distance(X, w, b)", mistakes=_DISTANCE_MISTAKES,
-                          random_cases=_random_distance_case)
+    """)
 
 
 # --- the perceptron rule ------------------------------------------------------------
@@ -163,29 +158,8 @@ def _random_update_case(rng):
                 w, b, x, y)
 
 
-def _pair_packer(ending, shapes, keep, pair):
-    """A packer for a learner's result that should be a pair (vector, number): it returns one array
-    [vector..., number] for the framework to compare, or a Problem that says what the pair should be.
-
-    ``ending`` is the return statement to suggest, ``shapes`` what the two shapes should be,
-    ``keep`` the hint for a vector of the wrong shape, ``pair`` the pair the function returns."""
-    def pack(result):
-        if isinstance(result, (tuple, list)) and len(result) == 2:
-            try:
-                vector, number = (np.asarray(part, dtype=float) for part in result)
-            except (TypeError, ValueError):
-                return Problem("the two parts of your result are not numbers.", f"End with `{ending}`.")
-            if vector.ndim == 1 and number.size == 1:
-                return np.concatenate([vector, number.reshape(1)])
-            return Problem(f"your function returned a pair with shapes {vector.shape}, {number.shape}; "
-                           + shapes, keep)
-        return Problem(f"your function returned {format_value(result)}; it should return the pair "
-                       + pair, f"End with `{ending}`.")
-    return pack
-
-
 # (w, b) -> [w..., b]
-_pack = _pair_packer(
+_pack = pair_packer(
     "return w_new, b_new",
     "the new w should have the shape (d,) of the w it received, and the new b should be a single number.",
     "Keep w a 1-D array: avoid x[:, None] or reshape; b + error is a number.",
@@ -220,28 +194,23 @@ _UPDATE_MISTAKES = [
 ]
 
 
-@checker
-def check_perceptron_update(update=...):
-    """Check ``update(w, b, x, y)``: one step of the perceptron rule, returning ``(w, b)``.
+check_perceptron_update = function_exercise(
+    "update(w, b, x, y)", _update, _UPDATE_CASES, title="perceptron update", name="check_perceptron_update",
+    pack=_pack, part_names=("the new w", "the new b"), mistakes=_UPDATE_MISTAKES,
+    random_cases=_random_update_case, shown_as=" (The new w and b are shown together as [w_1, ..., w_d, b].)",
+    doc="""Check ``update(w, b, x, y)``: one step of the perceptron rule, returning ``(w, b)``.
 
     ``w`` has shape (d,), ``b`` is a number, ``x`` is one point of shape (d,),
     ``y`` its label, 0 (red) or 1 (blue). Predict 1 when ``x @ w + b > 0``;
     after a mistake, move the line towards the right answer.
-    """
-    feedback = grade_function(update, lambda *args: _pack(_update(*args)), _UPDATE_CASES,
-                              title="perceptron update", signature="update(w, b, x, y)",
-                              mistakes=_UPDATE_MISTAKES, random_cases=_random_update_case,
-                              unpack=_pack, part_names=("the new w", "the new b"))
-    if feedback.details:
-        feedback.message += " (The new w and b are shown together as [w_1, ..., w_d, b].)"
-    return feedback
+    """)
 
 
 # --- the perceptron loss's gradient -----------------------------------------------------
 
 
 # (grad_w, grad_b) -> [grad_w..., grad_b]
-_pack_gradient = _pair_packer(
+_pack_gradient = pair_packer(
     "return grad_w, grad_b",
     "the gradient with respect to w has the shape (d,) of w, and the one with respect to b is a single number.",
     "Keep grad_w a 1-D array shaped like x: avoid x[:, None] or reshape.",
@@ -285,17 +254,13 @@ _LOSS_GRADIENT_MISTAKES = [
 ]
 
 
-@checker
-def check_perceptron_loss_gradient(gradient=...):
-    """Check ``gradient(w, b, x, y)``: the perceptron's subgradient of max(0, -t (w . x + b)), t = 2y - 1.
+check_perceptron_loss_gradient = function_exercise(
+    "gradient(w, b, x, y)", _loss_gradient, _LOSS_GRADIENT_CASES, title="perceptron loss gradient",
+    name="check_perceptron_loss_gradient", pack=_pack_gradient, part_names=("grad_w", "grad_b"),
+    mistakes=_LOSS_GRADIENT_MISTAKES, random_cases=_random_update_case,
+    shown_as=" (The two gradients are shown together as [dl/dw_1, ..., dl/dw_d, dl/db].)",
+    doc="""Check ``gradient(w, b, x, y)``: the perceptron's subgradient of max(0, -t (w . x + b)), t = 2y - 1.
 
     Returns ``(grad_w, grad_b)``: ``(-t x, -t)`` when the point is misclassified
     (prediction 1 where ``x @ w + b > 0``, so a score 0 counts as class 0), else zeros.
-    """
-    feedback = grade_function(gradient, lambda *args: _pack_gradient(_loss_gradient(*args)), _LOSS_GRADIENT_CASES,
-                              title="perceptron loss gradient", signature="gradient(w, b, x, y)",
-                              mistakes=_LOSS_GRADIENT_MISTAKES, random_cases=_random_update_case,
-                              unpack=_pack_gradient, part_names=("grad_w", "grad_b"))
-    if feedback.details:
-        feedback.message += " (The two gradients are shown together as [dl/dw_1, ..., dl/dw_d, dl/db].)"
-    return feedback
+    """)

@@ -27,9 +27,10 @@ wrong answer, so these checkers give ``grade_function`` a ``nan_hint``.
 
 import numpy as np
 
+from dlmath.course.probability import bernoulli_log_probabilities as _log_probabilities
 from dlmath.course.probability import entropy_bits as _entropy, softmax_t as _softmax_t
 
-from .checking import Case, checker, grade_function
+from .checking import Case, function_exercise
 
 LN2 = np.log(2.0)
 
@@ -43,6 +44,14 @@ def _xlogy(x, y, log=np.log):
     with np.errstate(divide="ignore"):
         out[mask] = np.broadcast_to(x, out.shape)[mask] * log(np.broadcast_to(y, out.shape)[mask])
     return out
+
+
+_ZERO_TERM = "the term is 0 by convention (an outcome that never happens adds nothing)"
+
+
+def _zero_log_hint(when, expression, convention, fix):
+    """The hint for a NaN from 0 * log(0), which NumPy computes as 0 * (-inf)."""
+    return f"Your function returns NaN when {when}: {expression} NaN in NumPy, but {convention}. {fix}"
 
 
 # --- entropy in bits ------------------------------------------------------------
@@ -86,18 +95,14 @@ _ENTROPY_MISTAKES = [
      "Do not divide by the number of outcomes: the weights p already sum to 1."),
 ]
 
-_ENTROPY_NAN_HINT = ("Your function returns NaN when some p is 0: 0 * log(0) is 0 * (-inf) = NaN in "
-                     "NumPy, but its limit is 0. Keep only the nonzero entries (p = p[p > 0]) before "
-                     "taking the log.")
+_ENTROPY_NAN_HINT = _zero_log_hint("some p is 0", "0 * log(0) is 0 * (-inf) =", "its limit is 0",
+                                   "Keep only the nonzero entries (p = p[p > 0]) before taking the log.")
 
 
-@checker
-def check_entropy(entropy=...):
-    """Check ``entropy(p)``: the entropy in bits of a probability vector ``p``."""
-    return grade_function(entropy, _entropy, _ENTROPY_CASES, title="entropy",
-                          signature="entropy(p)", mistakes=_ENTROPY_MISTAKES,
-                          random_cases=_random_entropy_case,
-                          nan_hint=_ENTROPY_NAN_HINT)
+check_entropy = function_exercise(
+    "entropy(p)", _entropy, _ENTROPY_CASES, title="entropy", mistakes=_ENTROPY_MISTAKES,
+    random_cases=_random_entropy_case, nan_hint=_ENTROPY_NAN_HINT,
+    doc="""Check ``entropy(p)``: the entropy in bits of a probability vector ``p``.""")
 
 
 # --- KL divergence in nats ---------------------------------------------------------
@@ -141,18 +146,13 @@ _KL_MISTAKES = [
      "You symmetrised the divergence; D_KL(p || q) weights log(p / q) by p alone."),
 ]
 
-_KL_NAN_HINT = ("Your function returns NaN when some p_i is 0: 0 * log(0 / q) is NaN in NumPy, but the "
-                "term is 0 by convention (an outcome that never happens adds nothing). Keep only "
-                "the entries where p > 0.")
+_KL_NAN_HINT = _zero_log_hint("some p_i is 0", "0 * log(0 / q) is", _ZERO_TERM, "Keep only the entries where p > 0.")
 
 
-@checker
-def check_kl_divergence(kl_divergence=...):
-    """Check ``kl_divergence(p, q)``: D_KL(p || q) in nats for probability vectors p and q."""
-    return grade_function(kl_divergence, _kl, _KL_CASES, title="KL divergence",
-                          signature="kl_divergence(p, q)", mistakes=_KL_MISTAKES,
-                          random_cases=_random_kl_case,
-                          nan_hint=_KL_NAN_HINT)
+check_kl_divergence = function_exercise(
+    "kl_divergence(p, q)", _kl, _KL_CASES, title="KL divergence", mistakes=_KL_MISTAKES,
+    random_cases=_random_kl_case, nan_hint=_KL_NAN_HINT,
+    doc="""Check ``kl_divergence(p, q)``: D_KL(p || q) in nats for probability vectors p and q.""")
 
 
 # --- Bernoulli log-likelihood and maximum likelihood ---------------------------------
@@ -166,7 +166,7 @@ _FLIPS = [
 
 def _log_likelihood(p, flips):
     flips = np.asarray(flips, dtype=float)
-    return np.sum(flips * np.log(p) + (1 - flips) * np.log(1 - p))
+    return np.sum(_log_probabilities(p, flips))
 
 
 _LL_CASES = [
@@ -194,22 +194,20 @@ _LL_MISTAKES = [
      "The tails are missing: each tail contributes log(1 - p), so add (1 - x) * log(1 - p)."),
     (lambda p, x: np.sum(x * np.log(p) + (1 - x) * np.log(p)),
      "A tail has probability 1 - p, not p: use (1 - x) * log(1 - p)."),
-    (lambda p, x: np.mean(x * np.log(p) + (1 - x) * np.log(1 - p)),
+    (lambda p, x: np.mean(_log_probabilities(p, x)),
      "You averaged over the flips; the log-likelihood is the sum (the mean is the "
      "negative cross-entropy, which has the same maximiser)."),
-    (lambda p, x: -np.sum(x * np.log(p) + (1 - x) * np.log(1 - p)),
+    (lambda p, x: -np.sum(_log_probabilities(p, x)),
      "Sign error: that is the negative log-likelihood (a loss); the log-likelihood itself is negative."),
-    (lambda p, x: np.sum(x * np.log2(p) + (1 - x) * np.log2(1 - p)),
+    (lambda p, x: np.sum(_log_probabilities(p, x, np.log2)),
      "You used log base 2; use the natural log np.log."),
 ]
 
 
-@checker
-def check_bernoulli_log_likelihood(log_likelihood=...):
-    """Check ``log_likelihood(p, flips)``: the natural-log likelihood of 0/1 flips under heads-probability p."""
-    return grade_function(log_likelihood, _log_likelihood, _LL_CASES, title="Bernoulli log-likelihood",
-                          signature="log_likelihood(p, flips)", mistakes=_LL_MISTAKES,
-                          random_cases=_random_ll_case)
+check_bernoulli_log_likelihood = function_exercise(
+    "log_likelihood(p, flips)", _log_likelihood, _LL_CASES, title="Bernoulli log-likelihood",
+    name="check_bernoulli_log_likelihood", mistakes=_LL_MISTAKES, random_cases=_random_ll_case,
+    doc="""Check ``log_likelihood(p, flips)``: the natural-log likelihood of 0/1 flips under heads-probability p.""")
 
 
 _MLE_CASES = [Case(f"{int(f.sum())} heads in {len(f)} flips", f) for f in _FLIPS] + [
@@ -238,11 +236,10 @@ _MLE_MISTAKES = [
 ]
 
 
-@checker
-def check_bernoulli_mle(mle=...):
-    """Check ``mle(flips)``: the maximum-likelihood estimate of p from an array of 0/1 flips."""
-    return grade_function(mle, lambda x: np.mean(x), _MLE_CASES, title="Bernoulli maximum likelihood",
-                          signature="mle(flips)", mistakes=_MLE_MISTAKES, random_cases=_random_mle_case)
+check_bernoulli_mle = function_exercise(
+    "mle(flips)", lambda x: np.mean(x), _MLE_CASES, title="Bernoulli maximum likelihood",
+    name="check_bernoulli_mle", mistakes=_MLE_MISTAKES, random_cases=_random_mle_case,
+    doc="""Check ``mle(flips)``: the maximum-likelihood estimate of p from an array of 0/1 flips.""")
 
 
 # --- softmax with a temperature ---------------------------------------------------------
@@ -292,13 +289,11 @@ _SOFTMAX_NAN_HINT = ("Your function returns NaN or inf for large logits (or a sm
                      "does not change the softmax.")
 
 
-@checker
-def check_softmax_with_temperature(softmax_t=...):
-    """Check ``softmax_t(logits, T)``: probabilities proportional to exp(logits / T), for 1-d logits."""
-    return grade_function(softmax_t, _softmax_t, _SOFTMAX_CASES, title="softmax with temperature",
-                          signature="softmax_t(logits, T)", mistakes=_SOFTMAX_MISTAKES,
-                          random_cases=_random_softmax_case,
-                          nan_hint=_SOFTMAX_NAN_HINT)
+check_softmax_with_temperature = function_exercise(
+    "softmax_t(logits, T)", _softmax_t, _SOFTMAX_CASES, title="softmax with temperature",
+    name="check_softmax_with_temperature", mistakes=_SOFTMAX_MISTAKES, random_cases=_random_softmax_case,
+    nan_hint=_SOFTMAX_NAN_HINT,
+    doc="""Check ``softmax_t(logits, T)``: probabilities proportional to exp(logits / T), for 1-d logits.""")
 
 
 # --- derivations by hand: the variance of a sample mean ---------------------------------
@@ -311,19 +306,22 @@ def _variance_of_mean(sigma, n):
     return sigma**2 / n
 
 
+def _var_mean_case(sigma, n, note=""):
+    return Case(f"sigma = {sigma:g}, n = {n}{note}", sigma, n)
+
+
 _VAR_MEAN_CASES = [
-    Case("sigma = 1, n = 1 (one sample: the mean is the sample itself)", 1.0, 1),
-    Case("sigma = 2, n = 4", 2.0, 4),
-    Case("sigma = 0.5, n = 10", 0.5, 10),
-    Case("sigma = 3, n = 100", 3.0, 100),
-    Case("sigma = 1.7, n = 2", 1.7, 2),
+    _var_mean_case(1.0, 1, " (one sample: the mean is the sample itself)"),
+    _var_mean_case(2.0, 4),
+    _var_mean_case(0.5, 10),
+    _var_mean_case(3.0, 100),
+    _var_mean_case(1.7, 2),
 ]
 
 
 def _random_var_mean_case(rng):
     sigma = float(np.round(rng.uniform(0.1, 5.0), 3))
-    n = int(rng.integers(1, 1000))
-    return Case(f"sigma = {sigma:g}, n = {n}", sigma, n)
+    return _var_mean_case(sigma, int(rng.integers(1, 1000)))
 
 
 _VAR_MEAN_MISTAKES = [
@@ -347,12 +345,10 @@ _VAR_MEAN_MISTAKES = [
 ]
 
 
-@checker
-def check_variance_of_mean(variance_of_mean=...):
-    """Check ``variance_of_mean(sigma, n)``: Var of the mean of n independent samples of standard deviation sigma, sigma^2 / n."""
-    return grade_function(variance_of_mean, _variance_of_mean, _VAR_MEAN_CASES,
-                          title="variance of a sample mean", signature="variance_of_mean(sigma, n)",
-                          mistakes=_VAR_MEAN_MISTAKES, random_cases=_random_var_mean_case)
+check_variance_of_mean = function_exercise(
+    "variance_of_mean(sigma, n)", _variance_of_mean, _VAR_MEAN_CASES, title="variance of a sample mean",
+    mistakes=_VAR_MEAN_MISTAKES, random_cases=_random_var_mean_case,
+    doc="""Check ``variance_of_mean(sigma, n)``: Var of the mean of n independent samples of standard deviation sigma, sigma^2 / n.""")
 
 
 # --- derivations by hand: the KL divergence between two coins ---------------------------
@@ -404,18 +400,14 @@ _COIN_KL_MISTAKES = [
      "heads term."),
 ]
 
-_COIN_KL_NAN_HINT = ("Your function returns NaN when p is 0 or 1: 0 * log(0) is NaN in NumPy, but the "
-                     "term is 0 by convention (an outcome that never happens adds nothing). Treat "
-                     "p = 0 and p = 1 separately, or skip a term whose weight is 0.")
+_COIN_KL_NAN_HINT = _zero_log_hint("p is 0 or 1", "0 * log(0) is", _ZERO_TERM,
+                                   "Treat p = 0 and p = 1 separately, or skip a term whose weight is 0.")
 
 
-@checker
-def check_coin_kl(coin_kl=...):
-    """Check ``coin_kl(p, q)``: D_KL(Bernoulli(p) || Bernoulli(q)) in nats, for 0 <= p <= 1 and 0 < q < 1."""
-    return grade_function(coin_kl, _coin_kl, _COIN_KL_CASES, title="KL divergence between two coins",
-                          signature="coin_kl(p, q)", mistakes=_COIN_KL_MISTAKES,
-                          random_cases=_random_coin_kl_case,
-                          nan_hint=_COIN_KL_NAN_HINT)
+check_coin_kl = function_exercise(
+    "coin_kl(p, q)", _coin_kl, _COIN_KL_CASES, title="KL divergence between two coins",
+    mistakes=_COIN_KL_MISTAKES, random_cases=_random_coin_kl_case, nan_hint=_COIN_KL_NAN_HINT,
+    doc="""Check ``coin_kl(p, q)``: D_KL(Bernoulli(p) || Bernoulli(q)) in nats, for 0 <= p <= 1 and 0 < q < 1.""")
 
 
 # --- derivations by hand: the KL divergence between two Gaussians -----------------------
@@ -465,10 +457,8 @@ _GAUSS_KL_MISTAKES = [
 ]
 
 
-@checker
-def check_gaussian_kl(gaussian_kl=...):
-    """Check ``gaussian_kl(mu1, sigma1, mu2, sigma2)``: D_KL(N(mu1, sigma1^2) || N(mu2, sigma2^2)) in nats."""
-    return grade_function(gaussian_kl, _gaussian_kl, _GAUSS_KL_CASES,
-                          title="KL divergence between two Gaussians",
-                          signature="gaussian_kl(mu1, sigma1, mu2, sigma2)", mistakes=_GAUSS_KL_MISTAKES,
-                          random_cases=_random_gauss_kl_case)
+check_gaussian_kl = function_exercise(
+    "gaussian_kl(mu1, sigma1, mu2, sigma2)", _gaussian_kl, _GAUSS_KL_CASES,
+    title="KL divergence between two Gaussians", mistakes=_GAUSS_KL_MISTAKES,
+    random_cases=_random_gauss_kl_case,
+    doc="""Check ``gaussian_kl(mu1, sigma1, mu2, sigma2)``: D_KL(N(mu1, sigma1^2) || N(mu2, sigma2^2)) in nats.""")

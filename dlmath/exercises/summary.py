@@ -35,7 +35,7 @@ def lesson_checkers(lesson: str):
         from .quiz import quiz_slugs
         raise ValueError(f"No exercises for the lesson {lesson!r}; the lessons are: "
                          + ", ".join(quiz_slugs())) from None
-    found = [(inspect.unwrap(fn).__code__.co_firstlineno, n, fn)
+    found = [(getattr(fn, "declared_line", None) or inspect.unwrap(fn).__code__.co_firstlineno, n, fn)
              for n, fn in inspect.getmembers(module, inspect.isfunction)
              if n.startswith("check_") and getattr(fn, "is_checker", False)
              and fn.__module__ == module.__name__]

@@ -16,17 +16,17 @@
 
 import numpy as np
 
+from dlmath.course.probability import bernoulli_log_probabilities as _log_probabilities
 from dlmath.course.training_criterion import gaussian_posterior_weights as _gaussian_weights
 from dlmath.functions import logsumexp
 
-from .checking import Case, Problem, checker, grade_function, grade_value
-from .feedback import format_value
+from .checking import Case, checker, function_exercise, grade_value, pair_packer
 
 # --- mean binary cross-entropy ------------------------------------------------------
 
 
 def _cross_entropy(p, y):
-    return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+    return -np.mean(_log_probabilities(p, y))
 
 
 _CE_CASES = [
@@ -52,14 +52,14 @@ _CE_MISTAKES = [
      "Only the examples with y = 1 count in your loss: add (1 - y) * log(1 - p) for the red ones."),
     (lambda p, y: -np.mean((1 - y) * np.log(1 - p)),
      "Only the examples with y = 0 count in your loss: add y * log(p) for the blue ones."),
-    (lambda p, y: -np.sum(y * np.log(p) + (1 - y) * np.log(1 - p)),
+    (lambda p, y: -np.sum(_log_probabilities(p, y)),
      "You summed over the examples; the loss is their mean (divide by the number of examples)."),
-    (lambda p, y: np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)),
+    (lambda p, y: np.mean(_log_probabilities(p, y)),
      "Sign error: log of a probability is negative, so the cross-entropy has a minus sign in front "
      "to make it positive."),
-    (lambda p, y: -np.mean(y * np.log10(p) + (1 - y) * np.log10(1 - p)),
+    (lambda p, y: -np.mean(_log_probabilities(p, y, np.log10)),
      "You used log10; cross-entropy uses the natural logarithm, np.log."),
-    (lambda p, y: -np.mean(y * np.log2(p) + (1 - y) * np.log2(1 - p)),
+    (lambda p, y: -np.mean(_log_probabilities(p, y, np.log2)),
      "You used log2 (bits); the course uses the natural logarithm, np.log (nats)."),
     (lambda p, y: np.mean((p - y) ** 2),
      "That is the squared error; the cross-entropy is -mean(y log p + (1 - y) log(1 - p))."),
@@ -71,16 +71,14 @@ _CE_MISTAKES = [
 ]
 
 
-@checker
-def check_cross_entropy(cross_entropy=...):
-    """Check ``cross_entropy(p, y)``: ``-mean(y log p + (1 - y) log(1 - p))``.
+check_cross_entropy = function_exercise(
+    "cross_entropy(p, y)", _cross_entropy, _CE_CASES, title="cross-entropy", mistakes=_CE_MISTAKES,
+    random_cases=_random_ce_case,
+    doc="""Check ``cross_entropy(p, y)``: ``-mean(y log p + (1 - y) log(1 - p))``.
 
     ``p`` holds the predicted probabilities of class 1 (shape (n,)), ``y`` the
     labels 0 or 1 (shape (n,)); the result is one number.
-    """
-    return grade_function(cross_entropy, _cross_entropy, _CE_CASES, title="cross-entropy",
-                          signature="cross_entropy(p, y)", mistakes=_CE_MISTAKES,
-                          random_cases=_random_ce_case)
+    """)
 
 
 # --- stable log-sum-exp ----------------------------------------------------------------
@@ -142,16 +140,14 @@ _LSE_MISTAKES = [
 ]
 
 
-@checker
-def check_stable_log_sum_exp(log_sum_exp=...):
-    """Check ``log_sum_exp(Z)``: ``log(sum(exp(Z), axis=-1))`` for every row, computed stably.
+check_stable_log_sum_exp = function_exercise(
+    "log_sum_exp(Z)", _log_sum_exp, _LSE_CASES, title="stable log-sum-exp",
+    name="check_stable_log_sum_exp", mistakes=_LSE_MISTAKES, rtol=1e-9, random_cases=_random_lse_case,
+    doc="""Check ``log_sum_exp(Z)``: ``log(sum(exp(Z), axis=-1))`` for every row, computed stably.
 
     ``Z`` has shape (n, k) (n rows of k logits); the result has shape (n,) and
     must be finite even for logits like 1000 or -1000.
-    """
-    return grade_function(log_sum_exp, _log_sum_exp, _LSE_CASES, title="stable log-sum-exp",
-                          signature="log_sum_exp(Z)", mistakes=_LSE_MISTAKES, rtol=1e-9,
-                          random_cases=_random_lse_case)
+    """)
 
 
 # --- one cross-entropy by hand -----------------------------------------------------------
@@ -201,21 +197,12 @@ def _random_gaussian_case(rng):
                 prior1)
 
 
-def _pack_weights(result):
-    """(w, b) -> one array [w..., b]; a Problem if it is no such pair."""
-    if isinstance(result, (tuple, list)) and len(result) == 2:
-        try:
-            w, b = np.asarray(result[0], dtype=float), np.asarray(result[1], dtype=float)
-        except (TypeError, ValueError):
-            return Problem("the two parts of your result are not numbers.", "End with `return w, b`.")
-        if w.ndim == 1 and b.size == 1:
-            return np.concatenate([w, b.reshape(1)])
-        return Problem(f"your function returned a pair with shapes {w.shape}, {b.shape}; w should be a "
-                       "vector shaped like the means, (d,), and b a single number.",
-                       "np.linalg.solve(Sigma, mu1 - mu0) gives w with shape (d,); a @ b of two vectors "
-                       "is a number.")
-    return Problem(f"your function returned {format_value(result)}; it should return the pair (w, b).",
-                   "End with `return w, b`.")
+# (w, b) -> [w..., b]
+_pack_weights = pair_packer(
+    "return w, b",
+    "w should be a vector shaped like the means, (d,), and b a single number.",
+    "np.linalg.solve(Sigma, mu1 - mu0) gives w with shape (d,); a @ b of two vectors is a number.",
+    "(w, b).")
 
 
 def _weights(mu0, mu1, Sigma, prior1, *, inverse=True, prior=True, half=0.5, flip_prior=False,
@@ -269,18 +256,13 @@ _GAUSSIAN_MISTAKES = [
 ]
 
 
-@checker
-def check_gaussian_posterior_weights(gaussian_weights=...):
-    """Check ``gaussian_weights(mu0, mu1, Sigma, prior1)``: (w, b) with P(class 1 | x) = sigma(w . x + b).
+check_gaussian_posterior_weights = function_exercise(
+    "gaussian_weights(mu0, mu1, Sigma, prior1)", _gaussian_weights, _GAUSSIAN_CASES,
+    title="Gaussian posterior weights", name="check_gaussian_posterior_weights", pack=_pack_weights,
+    part_names=("w", "b"), mistakes=_GAUSSIAN_MISTAKES, random_cases=_random_gaussian_case,
+    shown_as=" (w and b are shown together as [w_1, ..., w_d, b].)",
+    doc="""Check ``gaussian_weights(mu0, mu1, Sigma, prior1)``: (w, b) with P(class 1 | x) = sigma(w . x + b).
 
     For classes N(mu0, Sigma) and N(mu1, Sigma) with P(class 1) = prior1:
     ``w = Sigma^-1 (mu1 - mu0)``, ``b = -mu1 Sigma^-1 mu1 / 2 + mu0 Sigma^-1 mu0 / 2 + log(prior1 / (1 - prior1))``.
-    """
-    feedback = grade_function(gaussian_weights, lambda *args: _pack_weights(_gaussian_weights(*args)),
-                              _GAUSSIAN_CASES, title="Gaussian posterior weights",
-                              signature="gaussian_weights(mu0, mu1, Sigma, prior1)",
-                              mistakes=_GAUSSIAN_MISTAKES, random_cases=_random_gaussian_case,
-                              unpack=_pack_weights, part_names=("w", "b"))
-    if feedback.details:
-        feedback.message += " (w and b are shown together as [w_1, ..., w_d, b].)"
-    return feedback
+    """)
