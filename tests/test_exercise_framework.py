@@ -377,11 +377,14 @@ def test_the_time_limit_works_in_a_jupyter_kernel_and_leaves_it_usable():
     """ipykernel runs cells in the main thread, where the SIGALRM limit applies; the kernel survives."""
     import sys
 
-    from jupyter_client.manager import start_new_kernel
+    from kernels import IpcKernelManager  # tools/kernels.py: Unix sockets, no port to lose
 
-    manager, client = start_new_kernel(kernel_name="python3", extra_arguments=[],
-                                       cwd=str(__import__("pathlib").Path(__file__).parent),
-                                       env={**__import__("os").environ, "PYTHONPATH": ":".join(sys.path)})
+    manager = IpcKernelManager(kernel_name="python3")
+    manager.start_kernel(extra_arguments=[], cwd=str(__import__("pathlib").Path(__file__).parent),
+                         env={**__import__("os").environ, "PYTHONPATH": ":".join(sys.path)})
+    client = manager.client()
+    client.start_channels()
+    client.wait_for_ready(timeout=60)
     try:
         def run(code):
             outputs = []
