@@ -150,10 +150,8 @@ def open_page(tab, site: str, page: str) -> None:
 
 
 def wait_for_maths(tab) -> None:
-    tab.evaluate("""async () => {
-        const mj = window.MathJax;
-        if (mj && mj.startup && mj.startup.promise) { await mj.startup.promise; }
-    }""")
+    """The maths is MathML written at build time: wait for its font (loaded once the page is laid out)."""
+    tab.evaluate("async () => { await document.fonts.ready; }")
 
 
 # What a reader would see as broken, collected in the page.
@@ -166,12 +164,21 @@ async () => {
   await Promise.all(images.map(img => img.decode().catch(() => null)));
   const brokenImages = images.filter(img => img.naturalWidth === 0)
     .map(img => (img.getAttribute("src") || "").slice(0, 120));
-  // Maths: Sphinx marks every formula with class "math"; MathJax replaces its TeX.
+  // Maths: Sphinx marks every formula with class "math"; the build writes its MathML
+  // (book/_ext/offline_assets/maths.py), which the browser must lay out as maths, in the book's
+  // maths font.
   const maths = [...document.querySelectorAll(".math")];
-  const rawMaths = maths.filter(el => !el.querySelector("mjx-container"))
+  const rawMaths = maths.filter(el => !el.querySelector("math"))
     .map(el => el.textContent.trim().slice(0, 80));
-  const texErrors = [...document.querySelectorAll("mjx-merror")]
+  const texErrors = [...document.querySelectorAll("merror")]
     .map(el => el.getAttribute("data-mjx-error") || el.textContent.slice(0, 80));
+  const mathElements = [...document.querySelectorAll("math")];
+  const notDrawnAsMaths = mathElements.filter(el => !getComputedStyle(el).display.includes("math"))
+    .map(el => el.textContent.trim().slice(0, 80));
+  const fontFaces = [...document.fonts].filter(f => f.family.replace(/"/g, "") === "DLMath LM Math");
+  if (mathElements.length && !fontFaces.some(f => f.status === "loaded")) {
+    notDrawnAsMaths.push("the maths font did not load: " + fontFaces.map(f => f.status).join(", "));
+  }
   // Raw TeX delimiters left in visible text (outside code).
   const rawText = [];
   const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
@@ -179,7 +186,7 @@ async () => {
   while (walker.nextNode()) {
     const node = walker.currentNode;
     if (!delimiters.test(node.textContent)) continue;
-    if (node.parentElement.closest("pre, code, script, style, textarea, mjx-container, .highlight, .anim-state")) continue;
+    if (node.parentElement.closest("pre, code, script, style, textarea, math, .highlight, .anim-state")) continue;
     rawText.push(node.textContent.trim().slice(0, 80));
   }
   for (const quiz of document.querySelectorAll(".Quiz")) {
@@ -211,8 +218,8 @@ async () => {
   return {
     title: document.title, transparentFigures,
     figures: document.querySelectorAll(".cell_output img, .animation img").length,
-    brokenImages, mathCount: maths.length, mjxCount: document.querySelectorAll("mjx-container").length,
-    rawMaths, texErrors, rawText, errors, widgetViews, widgetsShown,
+    brokenImages, mathCount: maths.length, mathmlCount: mathElements.length,
+    rawMaths, texErrors, notDrawnAsMaths, rawText, errors, widgetViews, widgetsShown,
     links: [...document.querySelectorAll("a[href]")].map(a => a.href),
     ids: [...document.querySelectorAll("[id]")].map(el => el.id),
   };
@@ -437,11 +444,12 @@ def test_every_formula_is_typeset(visits):
         f = v.facts
         items = [f"raw: {m}" for m in f["rawMaths"]] + [f"TeX error: {m}" for m in f["texErrors"]]
         items += [f"raw TeX in text: {t}" for t in f["rawText"]]
-        if f["mathCount"] and not f["mjxCount"]:
-            items.append(f"{f['mathCount']} formulas but MathJax rendered none")
+        items += [f"not laid out as MathML: {t}" for t in f["notDrawnAsMaths"]]
+        if f["mathCount"] and not f["mathmlCount"]:
+            items.append(f"{f['mathCount']} formulas but no MathML")
         problems[page] = items
     assert not any(problems.values()), "formulas not typeset:\n" + report(problems)
-    assert any(v.facts["mjxCount"] for v in visits.values()), "no page has typeset maths"
+    assert any(v.facts["mathmlCount"] for v in visits.values()), "no page has typeset maths"
 
 
 def test_every_page_shows_no_errors(visits):
@@ -555,8 +563,8 @@ def test_no_page_waits_for_mathjax_or_a_script():
             r'<script\b([^>]*)\ssrc="([^"]+)"', head)
             if not re.search(r"\b(?:defer|async)\b", attributes)
             and "documentation_options.js" not in src]
-        if "math notranslate" in html and "<mjx-container" in html and "mathjax-chtml.css" not in head:
-            items.append("typeset maths without the MathJax stylesheet")
+        if "math notranslate" in html and "<math" in html and "_static/maths.css" not in head:
+            items.append("MathML without the maths stylesheet (its font)")
         problems[page] = items
     assert not any(problems.values()), "pages that wait:\n" + report(problems)
 
