@@ -200,29 +200,31 @@ def _pick(values: list[str], index: int) -> str:
 
 def _table(table, problems: list[str]) -> None:
     """A table's columnalign, columnspacing and rowspacing (MathJax's values for aligned,
-    cases, matrices) as CSS on its cells: MathML Core reads none of them."""
+    cases, matrices) as CSS on its cells: MathML Core reads none of them (Firefox still reads
+    columnalign, which stays)."""
     for attribute in ("columnlines", "rowlines"):
         if set(table.get(attribute, "none").split()) != {"none"}:
             problems.append(f"a table with {attribute} (not drawn by MathML Core)")
     if table.get("frame", "none") != "none":
         problems.append("a table with a frame (not drawn by MathML Core)")
-    aligns = table.attrib.pop("columnalign", "center").split()
+    aligns = table.get("columnalign", "center").split()  # kept: Firefox reads it
     column_spacing = table.attrib.pop("columnspacing", "0.8em").split()
     row_spacing = table.attrib.pop("rowspacing", "1ex").split()
     rows = [row for row in table if row.tag in ("mtr", "mlabeledtr")]
     for i, row in enumerate(rows):
-        row_aligns = row.attrib.pop("columnalign", None)
+        row_aligns = row.get("columnalign")
         row_aligns = row_aligns.split() if row_aligns else aligns
         cells = [cell for cell in row if cell.tag == "mtd"]
         for j, cell in enumerate(cells):
-            align = cell.attrib.pop("columnalign", None) or _pick(row_aligns, j)
+            align = cell.get("columnalign") or _pick(row_aligns, j)
             top = "0" if i == 0 else _half(_pick(row_spacing, i - 1))
             bottom = "0" if i == len(rows) - 1 else _half(_pick(row_spacing, i))
             left = "0" if j == 0 else _half(_pick(column_spacing, j - 1))
             right = "0" if j == len(cells) - 1 else _half(_pick(column_spacing, j))
             declarations = f"padding:{top} {right} {bottom} {left}"
-            if align != "center":
-                declarations = f"text-align:{align};" + declarations
+            if align in ("left", "right"):
+                # Chromium aligns a cell's maths by the -webkit- values only ("right" stays left)
+                declarations = f"text-align:{align};text-align:-webkit-{align};" + declarations
             _styled(cell, declarations)
             # MathJax's strut: a row is at least as tall as a line of text (0.75 em up, 0.25 down)
             strut = ET.Element("mspace", {"height": ".75em", "depth": ".25em"})
@@ -272,12 +274,16 @@ def _font():
     return TTFont(FONT_SOURCE)
 
 
-def _narrow_delimiter(mo) -> None:
-    """\big( and its kin (a delimiter of one given size): a browser gives a stretchy delimiter
-    the width of the widest size the font has (it sizes the box before it knows the height), so
-    these would stand apart from what they enclose. Negative margins take the difference back,
-    for the size the browser picks (the first at least as tall as asked)."""
-    match = re.fullmatch(r"([\d.]+)em", mo.get("minsize", ""))
+DELIMITERS = set("()[]{}|\u2016\u27e8\u27e9\u230a\u230b\u2308\u2309")
+
+
+def _narrow_delimiter(mo, size: str) -> None:
+    """A delimiter of ``size`` (\\big( and its kin; \\left( as :func:`core_mathml` guesses it): a
+    browser gives a stretchy delimiter the width of the widest size the font has (it sizes the
+    box before it knows the height), so these would stand apart from what they enclose.
+    Negative margins take the difference back, for the size the browser picks (the first at
+    least as tall as asked)."""
+    match = re.fullmatch(r"([\d.]+)em", size)
     sizes, widest = _vertical_variants(mo.text or "")
     if not match or not sizes:
         return
@@ -315,9 +321,19 @@ def core_mathml(mathml: str) -> tuple[str, list[str]]:
         if tag in TOKENS:
             _variant(element, problems)
             if tag == "mo" and element.get("minsize") and element.get("minsize") == element.get("maxsize"):
-                _narrow_delimiter(element)
+                _narrow_delimiter(element, element.get("minsize"))
         elif tag == "mtable":
             _table(element, problems)
+        elif tag == "mrow" and len(element) >= 2 and element[0].tag == "mo" and element[-1].tag == "mo" \
+                and element[0].get("stretchy") != "false" and element[0].text in DELIMITERS:
+            # \left( ... \right): as tall as what it encloses, which the browser measures; a
+            # fraction or a big operator inside makes it about twice a line, a table taller
+            # (the widest sizes: nothing to take back)
+            if not any(True for _ in element.iter("mtable")):
+                tall = any(True for e in element.iter() if e.tag in ("mfrac", "munderover", "msqrt"))
+                for delimiter in (element[0], element[-1]):
+                    if delimiter.text in DELIMITERS:
+                        _narrow_delimiter(delimiter, "2.4em" if tall else "1.2em")
         elif tag in ("mover", "munder") and len(element) == 2 and element[1].tag == "mo" \
                 and (element[1].text or "") in LINES and element[1].get("stretchy") != "false":
             # \overline, \underline: a border (Chromium stretches no bar over a group)
