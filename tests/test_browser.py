@@ -8,7 +8,9 @@ the feature yet.
 
 Chromium: `apt-get install chromium` (Debian). Without it these tests skip, except when the
 CI environment variable is set, where they fail. `BOOK_HTML=/path/to/_build/html` tests
-another built book. Screenshots go to test-artifacts/screenshots/.
+another built book. Screenshots (JPEG, the first screen at desktop and at phone width) go to
+test-artifacts/screenshots/; `SCREENSHOTS=full` takes whole pages instead (each costs Chromium
+seconds of layout and painting at the page's full height, most of this file's time).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[1]
 HTML = Path(os.environ.get("BOOK_HTML", ROOT / "_build" / "html")).resolve()
 SHOTS = ROOT / "test-artifacts" / "screenshots"
+FULL_PAGE_SHOTS = os.environ.get("SCREENSHOTS") == "full"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run",
                  "--disable-quic"]
@@ -150,10 +153,8 @@ def open_page(tab, site: str, page: str) -> None:
 
 
 def wait_for_maths(tab) -> None:
-    tab.evaluate("""async () => {
-        const mj = window.MathJax;
-        if (mj && mj.startup && mj.startup.promise) { await mj.startup.promise; }
-    }""")
+    """The maths is MathML written at build time: wait for its font (loaded once the page is laid out)."""
+    tab.evaluate("async () => { await document.fonts.ready; }")
 
 
 # What a reader would see as broken, collected in the page.
@@ -166,12 +167,21 @@ async () => {
   await Promise.all(images.map(img => img.decode().catch(() => null)));
   const brokenImages = images.filter(img => img.naturalWidth === 0)
     .map(img => (img.getAttribute("src") || "").slice(0, 120));
-  // Maths: Sphinx marks every formula with class "math"; MathJax replaces its TeX.
+  // Maths: Sphinx marks every formula with class "math"; the build writes its MathML
+  // (book/_ext/offline_assets/maths.py), which the browser must lay out as maths, in the book's
+  // maths font.
   const maths = [...document.querySelectorAll(".math")];
-  const rawMaths = maths.filter(el => !el.querySelector("mjx-container"))
+  const rawMaths = maths.filter(el => !el.querySelector("math"))
     .map(el => el.textContent.trim().slice(0, 80));
-  const texErrors = [...document.querySelectorAll("mjx-merror")]
+  const texErrors = [...document.querySelectorAll("merror")]
     .map(el => el.getAttribute("data-mjx-error") || el.textContent.slice(0, 80));
+  const mathElements = [...document.querySelectorAll("math")];
+  const notDrawnAsMaths = mathElements.filter(el => !getComputedStyle(el).display.includes("math"))
+    .map(el => el.textContent.trim().slice(0, 80));
+  const fontFaces = [...document.fonts].filter(f => f.family.replace(/"/g, "") === "DLMath LM Math");
+  if (mathElements.length && !fontFaces.some(f => f.status === "loaded")) {
+    notDrawnAsMaths.push("the maths font did not load: " + fontFaces.map(f => f.status).join(", "));
+  }
   // Raw TeX delimiters left in visible text (outside code).
   const rawText = [];
   const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
@@ -179,7 +189,7 @@ async () => {
   while (walker.nextNode()) {
     const node = walker.currentNode;
     if (!delimiters.test(node.textContent)) continue;
-    if (node.parentElement.closest("pre, code, script, style, textarea, mjx-container, .highlight, .anim-state")) continue;
+    if (node.parentElement.closest("pre, code, script, style, textarea, math, .highlight, .anim-state")) continue;
     rawText.push(node.textContent.trim().slice(0, 80));
   }
   for (const quiz of document.querySelectorAll(".Quiz")) {
@@ -211,8 +221,8 @@ async () => {
   return {
     title: document.title, transparentFigures,
     figures: document.querySelectorAll(".cell_output img, .animation img").length,
-    brokenImages, mathCount: maths.length, mjxCount: document.querySelectorAll("mjx-container").length,
-    rawMaths, texErrors, rawText, errors, widgetViews, widgetsShown,
+    brokenImages, mathCount: maths.length, mathmlCount: mathElements.length,
+    rawMaths, texErrors, notDrawnAsMaths, rawText, errors, widgetViews, widgetsShown,
     links: [...document.querySelectorAll("a[href]")].map(a => a.href),
     ids: [...document.querySelectorAll("[id]")].map(el => el.id),
   };
@@ -251,6 +261,12 @@ def screenshot_name(page: str) -> str | None:
     if page == root_page():
         return "index"
     return None
+
+
+def screenshot(tab, name: str) -> None:
+    """The first screen (or, with SCREENSHOTS=full, the whole page) as a JPEG: PNG-encoding a
+    long page cost Chromium twice the time."""
+    tab.screenshot(path=SHOTS / f"{name}.jpg", type="jpeg", quality=70, full_page=FULL_PAGE_SHOTS)
 
 
 @functools.cache
@@ -356,7 +372,7 @@ FEATURES = {  # name: (CSS selector that reveals it, how to try it)
 def visits(context, site) -> dict[str, Visit]:
     """Open every page once, like a reader: look, screenshot, use its features, go phone-sized."""
     SHOTS.mkdir(parents=True, exist_ok=True)
-    for old in SHOTS.glob("*.png"):
+    for old in [*SHOTS.glob("*.png"), *SHOTS.glob("*.jpg")]:
         old.unlink()
     started = time.monotonic()
     tab = context.new_page()
@@ -367,6 +383,8 @@ def visits(context, site) -> dict[str, Visit]:
             continue
         visit = recorder.visit = visits[page] = Visit(page)
         begin = time.monotonic()
+        # Back to desktop width on an empty page: resizing the last page would lay it out again.
+        tab.goto("about:blank")
         tab.set_viewport_size(DESKTOP)
         open_page(tab, site, page)
         if tab.locator(".Quiz").count():  # jupyterquiz typesets its maths 500 ms after showing
@@ -382,7 +400,7 @@ def visits(context, site) -> dict[str, Visit]:
                 pass  # reported as widgets not rendered
         visit.facts = tab.evaluate(PAGE_FACTS)
         if name := screenshot_name(page):
-            tab.screenshot(path=SHOTS / f"{name}.png", full_page=True)
+            screenshot(tab, name)
         for feature, (selector, try_it) in FEATURES.items():
             if tab.locator(selector).count():
                 visit.features[feature] = try_it(tab, page)
@@ -390,6 +408,9 @@ def visits(context, site) -> dict[str, Visit]:
             visit.features["launch"] = try_launch_buttons(tab, page)
         tab.set_viewport_size(PHONE)
         visit.facts["phone"] = tab.evaluate(PHONE_OVERFLOW)
+        if name and not FULL_PAGE_SHOTS:
+            tab.evaluate("window.scrollTo(0, 0)")
+            screenshot(tab, f"{name}-phone")
         visit.seconds = time.monotonic() - begin
     recorder.visit = None
     tab.close()
@@ -437,11 +458,12 @@ def test_every_formula_is_typeset(visits):
         f = v.facts
         items = [f"raw: {m}" for m in f["rawMaths"]] + [f"TeX error: {m}" for m in f["texErrors"]]
         items += [f"raw TeX in text: {t}" for t in f["rawText"]]
-        if f["mathCount"] and not f["mjxCount"]:
-            items.append(f"{f['mathCount']} formulas but MathJax rendered none")
+        items += [f"not laid out as MathML: {t}" for t in f["notDrawnAsMaths"]]
+        if f["mathCount"] and not f["mathmlCount"]:
+            items.append(f"{f['mathCount']} formulas but no MathML")
         problems[page] = items
     assert not any(problems.values()), "formulas not typeset:\n" + report(problems)
-    assert any(v.facts["mjxCount"] for v in visits.values()), "no page has typeset maths"
+    assert any(v.facts["mathmlCount"] for v in visits.values()), "no page has typeset maths"
 
 
 def test_every_page_shows_no_errors(visits):
@@ -500,7 +522,9 @@ def test_every_page_fits_a_phone(visits):
 
 def test_screenshots_of_the_index_and_every_lesson(visits):
     expected = {"index"} | {screenshot_name(p) for p in visits if p.startswith("lessons/")}
-    saved = {p.stem for p in SHOTS.glob("*.png")}
+    if not FULL_PAGE_SHOTS:
+        expected |= {f"{name}-phone" for name in expected}
+    saved = {p.stem for p in SHOTS.glob("*.jpg")}
     assert expected <= saved, f"missing screenshots: {sorted(expected - saved)}"
 
 
@@ -513,10 +537,9 @@ def test_no_page_is_slow_to_open(visits):
 # --- weight (issue 18; benchmarks/page_weight.py measures the rest, with a phone profile) ---
 
 LESSON_HTML_GZIP_KB = 200
-# Issue 18's goal is 15 MB. Typesetting the maths at build time (no MathJax in the browser) made
-# the pages about 3.9 MB heavier, and Part II/III's new sections added more: the site is 16.7 MB.
-# Until the typeset maths is made lighter (issue 18 stays open for it), this guards against growth.
-SITE_MB = 17
+# Issue 18's goal. The maths is MathML drawn by the browser (book/_ext/offline_assets/maths.py):
+# MathJax's CommonHTML markup had made the site 16.7 MB; it is about 13 MB.
+SITE_MB = 15
 
 
 def test_every_lesson_page_is_light():
@@ -555,8 +578,8 @@ def test_no_page_waits_for_mathjax_or_a_script():
             r'<script\b([^>]*)\ssrc="([^"]+)"', head)
             if not re.search(r"\b(?:defer|async)\b", attributes)
             and "documentation_options.js" not in src]
-        if "math notranslate" in html and "<mjx-container" in html and "mathjax-chtml.css" not in head:
-            items.append("typeset maths without the MathJax stylesheet")
+        if "math notranslate" in html and "<math" in html and "_static/maths.css" not in head:
+            items.append("MathML without the maths stylesheet (its font)")
         problems[page] = items
     assert not any(problems.values()), "pages that wait:\n" + report(problems)
 
@@ -631,7 +654,7 @@ def test_figures_readable_in_dark_theme(visits, browser, site):
         }
         return true;
     }).length""")
-    tab.screenshot(path=SHOTS / f"dark-{screenshot_name(page) or 'page'}.png", full_page=True)
+    screenshot(tab, f"dark-{screenshot_name(page) or 'page'}")
     dark.close()
     transparent = {p: v.facts["transparentFigures"] for p, v in visits.items()}
     if unbacked:

@@ -44,7 +44,16 @@ def quiz_page(questions) -> str:
 
 QUESTIONS = [{"question": "Is $x > 0$?", "type": "multiple_choice",
               "answers": [{"answer": "Yes", "correct": True, "feedback": "Since $x^2 = 4$."}]}]
-WRONG = ["\\(\\notamacro{x}\\)", "\\(\\frac{1}{2\\)"]
+
+
+WRONG = ["\\(\\notamacro{x}\\)", "\\(\\frac{1}{2\\)", "\\(\\cancel{x}\\)", "\\[x \\tag{2}\\]"]
+SAMPLES = {
+    "bold": "\\(\\mathbf{x} + \\boldsymbol{\\theta} + \\mathbb{R} + \\mathcal{L} + \\mathbf{0}\\)",
+    "aligned": "\\[\\begin{aligned} a &= b \\\\ &= c \\end{aligned}\\]",
+    "cases": "\\[f = \\begin{cases} 1 & x > 0 \\\\ 0 & \\text{otherwise} \\end{cases}\\]",
+    "accents": "\\(\\hat{y} + \\tilde{x} + \\bar{v} + \\overline{a + b} + f'(x)\\)",
+    "spacing": "\\(\\log p + x_{j \\ne i} + \\sum_i x_i\\)",
+}
 
 
 @pytest.fixture(scope="module")
@@ -52,36 +61,79 @@ def typeset():
     """One run of typeset.js (Node.js starts in about a second) for the tests below."""
     if shutil.which("node") is None and shutil.which("nodejs") is None:
         pytest.skip("Node.js is not installed (the book build needs it)")
-    return maths.typeset(maths.page_fragments(quiz_page(QUESTIONS)) + WRONG)
+    return maths.typeset(maths.page_fragments(quiz_page(QUESTIONS)) + WRONG + list(SAMPLES.values()))
 
 
-def test_maths_and_quiz_maths_are_typeset_in_the_page(typeset):
+def test_maths_and_quiz_maths_become_mathml_in_the_page(typeset):
     page = quiz_page(QUESTIONS)
     fragments = maths.page_fragments(page)
     assert fragments == ["\\(a &lt; b\\)", '<span class="eqno">(1)</span>\\[\\boldsymbol{x}^\\top y\\]',
                          "Is \\(x > 0\\)?", "Since \\(x^2 = 4\\)."]
-    html, css, errors = typeset
+    html, errors = typeset
     assert not [fragment for fragment, _ in errors if fragment in fragments]
     done = maths.replace_in_page(page, html)
-    assert "\\(" not in done and "\\[" not in done and done.count("<mjx-container") == 2
-    assert '<span class="eqno">(1)</span><mjx-container' in done, "the equation number is kept"
-    assert "<mjx-assistive-mml" in done, "screen readers get MathML"
+    assert "\\(" not in done and "\\[" not in done and done.count("<math") == 2
+    assert '<span class="eqno">(1)</span><math display="block">' in done, "the equation number is kept"
+    assert "<mi>a</mi><mo" in done and "&lt;</mo>" in done, "the < stays escaped"
+    assert "\U0001d499" in done, "a bold italic x is the character itself (MathML Core ignores mathvariant)"
     encoded = done.split('style="display:none">')[1].split("</span>")[0]
     quiz = json.loads(base64.b64decode(encoded))
-    assert quiz[0]["question"].startswith("Is <mjx-container") and "$" not in json.dumps(quiz)
+    assert quiz[0]["question"].startswith("Is <math><mi>x</mi>") and "$" not in json.dumps(quiz)
+    assert '"' not in quiz[0]["question"], "attributes in single quotes inside the JSON"
     assert quiz[0]["answers"][0]["correct"] is True
     assert maths.page_fragments(done) == [], "a typeset page has nothing left to typeset"
-    fonts = maths.used_fonts(css, [html[f] for f in fragments])
-    assert {"MJXZERO", "MJXTEX", "MJXTEX-I", "MJXTEX-BI"} <= set(fonts)
-    assert "MJXTEX-FR" not in fonts, "no Fraktur in these formulas"
-    sheet = maths.stylesheet(css, fonts)
-    assert "MathJax_Math-Italic.woff" in sheet and "MathJax_Fraktur" not in sheet
 
 
-def test_a_tex_error_is_reported_with_its_formula(typeset):
-    _, _, errors = typeset
+def test_a_tex_error_or_what_mathml_core_cannot_draw_is_reported_with_its_formula(typeset):
+    _, errors = typeset
     assert [fragment for fragment, _ in errors] == WRONG
-    assert "notamacro" in errors[0][1] and "unbalanced" in errors[1][1]
+    messages = [message for _, message in errors]
+    assert "notamacro" in messages[0] and "unbalanced" in messages[1]
+    assert "menclose" in messages[2] and "\\tag" in messages[3]
+
+
+def test_mathml_fits_mathml_core(typeset):
+    html, _ = typeset
+    bold = html[SAMPLES["bold"]]
+    assert "mathvariant" not in bold
+    for char in "\U0001d431\U0001d73d\u211d\u2112\U0001d7ce":  # bold x, bold italic theta, R, L, 0
+        assert char in bold
+    aligned = html[SAMPLES["aligned"]]
+    assert "text-align:right;text-align:-webkit-right" in aligned and "text-align:-webkit-left" in aligned
+    assert "padding:0 0 .15em 0" in aligned, "the rows 3 pt apart, the columns touching"
+    cases = html[SAMPLES["cases"]]
+    assert "text-align:-webkit-left;padding:0 .5em .1em 0" in cases and "<mtext>otherwise</mtext>" in cases
+    accents = html[SAMPLES["accents"]]
+    assert '<mover accent="true"><mi>y</mi><mo' in accents and "\u02c6</mo>" in accents  # a circumflex accent
+    assert "\u02dc</mo>" in accents and "\u00af</mo>" in accents
+    assert "border-top:0.04em solid" in accents, "\\overline is a border"
+    assert "<msup><mi>f</mi>" not in accents and "<mi>f</mi><mo" in accents, "f' is f and a prime"
+    spacing = html[SAMPLES["spacing"]]
+    assert '<mo rspace=".1667em"' in spacing or 'rspace=".1667em">\u2061' in spacing, "a thin space after log"
+    assert 'lspace="0" rspace="0">\u2260' in spacing, "no space around a relation in a subscript"
+
+
+def test_the_font_is_cut_to_the_characters_used(typeset, tmp_path):
+    from fontTools.ttLib import TTFont
+
+    html, _ = typeset
+    chars = maths.used_characters(html[s] for s in SAMPLES.values())
+    assert {"\U0001d431", "\U0001d465", "\u221a"} <= chars, "bold x, the italic x a browser draws for x, the radical"
+    size = maths.subset_font(chars, tmp_path / "font.woff")
+    font = TTFont(tmp_path / "font.woff")
+    assert size < 60_000 and "MATH" in font, "small, and still a maths font"
+    assert {ord(c) for c in chars} <= set(font.getBestCmap()) | {ord(" ")}
+    assert font["name"].getDebugName(1) == maths.FONT_FAMILY, "renamed, as its licence asks"
+    sheet = maths.stylesheet()
+    assert maths.FONT in sheet and "GUST Font License" in sheet
+
+
+@pytest.mark.parametrize("char, variant, expected", [
+    ("x", "bold", "\U0001d431"), ("h", "italic", "\u210e"), ("R", "double-struck", "\u211d"),
+    ("\u03b8", "bold-italic", "\U0001d73d"), ("\u2207", "bold", "\U0001d6c1"), ("7", "bold", "\U0001d7d5"),
+    ("+", "bold", None)])
+def test_styled_characters_are_unicode_mathematical_alphanumerics(char, variant, expected):
+    assert maths.styled_character(char, variant) == expected
 
 
 def test_head_scripts_are_deferred_but_the_page_options():

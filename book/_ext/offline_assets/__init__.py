@@ -2,9 +2,10 @@
 
 Loaded by `_config.yml` (`sphinx.local_extensions`). It
 
-* typesets every formula when the site is built (`maths.py`: MathJax 3 run by Node.js, from
-  `mathjax/`, see `mathjax/VERSIONS` and `vendor.sh`), so no page loads MathJax: the pages
-  link one stylesheet and the MathJax fonts they draw from. The MathJax script and its
+* writes every formula as MathML when the site is built (`maths.py`: MathJax 3's TeX input run
+  by Node.js, from `mathjax/`, see `mathjax/VERSIONS` and `vendor.sh`), which browsers draw
+  themselves, so no page loads MathJax: the pages link one stylesheet and one font (Latin
+  Modern Math cut down to the characters used, `fonts/`). The MathJax script and its
   configuration that `sphinx.ext.mathjax` adds to pages with formulas are dropped;
 * adds `static/` (`reader.css`) to `html_static_path`. The folder is added here rather than in
   `_config.yml` because Jupyter Book, as soon as a top-level `_static/` folder exists, adds
