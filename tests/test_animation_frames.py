@@ -35,8 +35,14 @@ def moving_dot_frames(n=6):
     return fig, dot, title, xs, frames
 
 
-def test_overlay_over_background_shows_each_frame():
-    *_, frames = moving_dot_frames()
+@pytest.fixture(scope="module")
+def moving_dot():
+    """Drawn once for the tests below (each drawing costs about a second)."""
+    return moving_dot_frames()
+
+
+def test_overlay_over_background_shows_each_frame(moving_dot):
+    *_, frames = moving_dot
     background, overlays = _frames.encode(frames)
     assert len(overlays) == len(frames)
     for frame, overlay in zip(frames, overlays):
@@ -50,10 +56,10 @@ def test_overlay_over_background_shows_each_frame():
         assert np.abs(shown[same].astype(int) - frame[same].astype(int)).mean() < 0.5
 
 
-def test_frames_are_much_lighter_than_full_pngs():
+def test_frames_are_much_lighter_than_full_pngs(moving_dot):
     from dlmath.widgets.figure import png_bytes
 
-    fig, dot, title, xs, frames = moving_dot_frames()
+    fig, dot, title, xs, frames = moving_dot
     background, overlays = _frames.encode(frames)
     full = len(png_bytes(fig)) * len(frames)
     light = len(background) + sum(map(len, overlays))
