@@ -53,15 +53,19 @@ book: $(STAMP)
 # The notebook runs (nbval, the Binder and Colab tests) ignore the animations' and live demos'
 # output, so they step each animation and update each demo without drawing (DLMATH_DRAW_ANIMATIONS=0,
 # see dlmath/widgets/figure.py); the build draws the animations for the pages (tests/test_book.py
-# checks them there), tests/test_widgets.py draws every demo after every control change. The learner editions are compared in the Binder test's run (on the emulated CPU)
-# and run with the solutions filled in by the Colab test; the full lessons are compared on both CPUs.
+# checks them there), tests/test_widgets.py draws every demo after every control change. The
+# learner editions are compared in the Binder test's run (on the emulated CPU) and run with the
+# solutions filled in by the Colab test; the full lessons are compared on both CPUs.
 BOOK_TESTS := tests/test_book.py tests/test_browser.py tests/test_glue.py tests/test_learner_links.py
+# The browser test keeps one worker of the chain busy for about a minute; two test files that do not
+# need the build run beside it on the other worker instead of lengthening the other stream.
+CHAIN_TESTS := $(BOOK_TESTS) tests/test_harness.py tests/test_animation_frames.py
 PYTEST := env DLMATH_DRAW_ANIMATIONS=0 $(BIN)/python -m pytest -n 2 --dist loadfile
 test: $(STAMP)
 	@mkdir -p _build; rm -f _build/book-tests.log
 	@( $(MAKE) --no-print-directory book > _build/book.log 2>&1 || exit 3; \
-	   $(PYTEST) $(BOOK_TESTS) > _build/book-tests.log 2>&1 ) & chain=$$!; \
-	nice -n 10 $(PYTEST) $(addprefix --ignore=,$(BOOK_TESTS) lessons/learner); tests=$$?; \
+	   $(PYTEST) $(CHAIN_TESTS) > _build/book-tests.log 2>&1 ) & chain=$$!; \
+	nice -n 10 $(PYTEST) $(addprefix --ignore=,$(CHAIN_TESTS) lessons/learner); tests=$$?; \
 	wait $$chain; pages=$$?; \
 	cat _build/book.log; if [ -e _build/book-tests.log ]; then cat _build/book-tests.log; fi; \
 	if [ $$pages -eq 3 ]; then echo "make book failed (see above): the built pages are not tested"; fi; \
