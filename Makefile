@@ -60,7 +60,7 @@ BOOK_TESTS := tests/test_book.py tests/test_browser.py tests/test_glue.py tests/
 # The browser test keeps one worker of the chain busy for about a minute; two test files that do not
 # need the build run beside it on the other worker instead of lengthening the other stream.
 CHAIN_TESTS := $(BOOK_TESTS) tests/test_harness.py tests/test_animation_frames.py
-PYTEST := env DLMATH_DRAW_ANIMATIONS=0 $(BIN)/python -m pytest -n 2 --dist loadfile
+PYTEST := env DLMATH_DRAW_ANIMATIONS=0 $(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder
 test: $(STAMP)
 	@mkdir -p _build; rm -f _build/book-tests.log
 	@( $(MAKE) --no-print-directory book > _build/book.log 2>&1 || exit 3; \
