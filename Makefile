@@ -65,7 +65,7 @@ test: $(STAMP)
 	@mkdir -p _build; rm -f _build/book-tests.log
 	@( $(MAKE) --no-print-directory book > _build/book.log 2>&1 || exit 3; \
 	   $(PYTEST) $(CHAIN_TESTS) > _build/book-tests.log 2>&1 ) & chain=$$!; \
-	nice -n 7 $(PYTEST) $(addprefix --ignore=,$(CHAIN_TESTS) lessons/learner); tests=$$?; \
+	nice -n 10 $(PYTEST) $(addprefix --ignore=,$(CHAIN_TESTS) lessons/learner); tests=$$?; \
 	wait $$chain; pages=$$?; \
 	cat _build/book.log; if [ -e _build/book-tests.log ]; then cat _build/book-tests.log; fi; \
 	if [ $$pages -eq 3 ]; then echo "make book failed (see above): the built pages are not tested"; fi; \
