@@ -1,5 +1,6 @@
 """Loaded by every pytest run in this repository (tests/ and the lessons' notebooks under nbval):
-notebook kernels talk over Unix sockets, not TCP ports (see tools/kernels.py for why)."""
+the build tooling in tools/ is importable (it is not a test module), notebook kernels talk over
+Unix sockets, not TCP ports (see tools/kernels.py for why), and the longest test files start first."""
 
 import sys
 from pathlib import Path

@@ -1,12 +1,7 @@
-"""Make the build tooling in tools/ importable by the tests (it is not a test module), and the
-fixtures that several test files use."""
-
-import sys
-from pathlib import Path
+"""The fixtures that several test files use. (The build tooling in tools/ is made importable by
+the root conftest.py, for the tests and the notebook runs alike.)"""
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
 
 
 @pytest.fixture

@@ -109,11 +109,7 @@ def _lesson_like_notebook(call="rbm_gibbs_animation()"):
 
 
 def test_stored_notebook_holds_a_placeholder_that_the_build_redraws():
-    import sys
-    from pathlib import Path
-
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
-    import lesson_pairs
+    import lesson_pairs  # tools/ (on the path by the root conftest.py)
     from dlmath.widgets.boltzmann_machines import rbm_gibbs_animation
 
     notebook = _lesson_like_notebook()
