@@ -219,3 +219,31 @@ def test_search_scripts_load_after_the_page_and_figures_lazily():
     assert '<img loading="lazy" src="../_images/a.webp"' in done and '<img loading="eager"' in done
     search = page.replace("<body>", '<body><div id="search-results"></div>')
     assert '<script defer src="../searchindex.js">' in offline_assets.load_later(search)
+
+
+def test_the_theme_is_chosen_before_the_page_is_drawn():
+    """The inline script of the theme's <head> picks light or dark itself (as the theme's deferred
+    setTheme would), so that script does not restyle the whole page just before its load event."""
+    import pydata_sphinx_theme
+
+    layout = (Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme"
+              / "layout.html").read_text(encoding="utf-8")
+    rendered = layout.replace("{{ default_mode }}", "auto")  # _config.yml: the default, auto
+    assert offline_assets.THEME_FROM_STORAGE in rendered, "the theme's inline script has changed"
+    script = offline_assets.theme_at_once(rendered)
+    script = script[script.index('<script data-cfasync="false">') + 29:]
+    script = script[:script.index("</script>")]
+    node = shutil.which("node") or shutil.which("nodejs")
+    if node is None:
+        pytest.skip("Node.js is not installed")
+    import subprocess
+    cases = [(None, False, "light"), (None, True, "dark"), ("auto", True, "dark"),
+             ("light", True, "light"), ("dark", False, "dark"), ("auto", False, "light")]
+    for stored_mode, prefers_dark, theme in cases:
+        harness = ("var store = %s; var document = {documentElement: {dataset: {}}};"
+                   "var localStorage = {getItem: function (k) { return k in store ? store[k] : null; }};"
+                   "function matchMedia(q) { return {matches: %s && q === '(prefers-color-scheme: dark)'}; }"
+                   "%s; console.log(document.documentElement.dataset.theme);") % (
+            json.dumps({"mode": stored_mode} if stored_mode else {}), json.dumps(prefers_dark), script)
+        done = subprocess.run([node, "-e", harness], capture_output=True, text=True, check=True)
+        assert done.stdout.strip() == theme, (stored_mode, prefers_dark, done.stdout, done.stderr)
