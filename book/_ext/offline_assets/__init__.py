@@ -47,7 +47,7 @@ from pathlib import Path
 
 from sphinx.util import logging
 
-from . import maths
+from . import highlight, maths
 
 __version__ = "1.0"
 STATIC = Path(__file__).parent / "static"
@@ -395,8 +395,39 @@ def _note_results(app, docname, source) -> None:
             app.env.note_dependency(path)
 
 
+def _plain_tokens(app) -> None:
+    """Highlight code with highlight.py's formatter, for the theme's light and dark styles."""
+    if app.builder.format != "html" or not hasattr(app.builder, "highlighter"):
+        return
+    theme = getattr(app.builder, "theme", None)
+    options = {**(theme.get_options() if theme else {}),
+               **(getattr(app.builder, "theme_options", None) or app.config.html_theme_options or {})}
+    light, dark = options.get("pygments_light_style"), options.get("pygments_dark_style")
+    if light and dark:  # pydata-sphinx-theme (and the book theme built on it)
+        app.builder.dlmath_palette = palette = highlight.Palette(light, dark)
+        app.builder.highlighter.formatter = palette.formatter()
+
+
+def _base_color_stylesheet(app, exception) -> None:
+    """Add the base colour of marked code blocks to pygments.css, which pydata-sphinx-theme
+    writes when the build finishes (so this runs after it: a later priority)."""
+    palette = getattr(app.builder, "dlmath_palette", None)
+    css = Path(app.outdir) / "_static" / "pygments.css"
+    if exception is not None or palette is None or not css.exists():
+        return
+    text = css.read_text(encoding="utf-8")
+    missing = palette.missing_rules(text)
+    if missing:
+        logger.warning("pygments.css was not made from the styles that code blocks are "
+                       "highlighted for (book/_ext/offline_assets/highlight.py): it lacks %s",
+                       missing[0], type="offline_assets", subtype="pygments")
+    css.write_text(text.rstrip("\n") + "\n" + palette.stylesheet() + "\n", encoding="utf-8")
+
+
 def setup(app):
     app.connect("config-inited", _configure)
+    app.connect("builder-inited", _plain_tokens)
+    app.connect("build-finished", _base_color_stylesheet, priority=600)
     app.add_css_file("reader.css")
     # After the theme and myst-nb (priority 500) have added their page assets.
     app.connect("html-page-context", _page_context, priority=900)
