@@ -26,7 +26,11 @@ Loaded by `_config.yml` (`sphinx.local_extensions`). It
   Font Awesome's .ttf fonts (browsers take the .woff2) and sphinx-thebe's unused script are
   removed, the figures in `_images/` become palette PNGs where that is lossless to the eye, then lossless
   WebP where that is smaller, and the search scripts the theme puts in every page's <head> are deferred so they
-  no longer hold up the first paint.
+  no longer hold up the first paint;
+* makes the work before a page's load event smaller: the theme's inline script chooses the light
+  or dark theme at once (`theme_at_once`), so the theme's deferred script no longer restyles the
+  whole page, and code blocks leave names, punctuation and whitespace without a <span> where the
+  theme's Pygments styles draw them in the code's base colour (`highlight.py`).
 
 No page loads the ipywidgets HTML manager (the lessons store no widget state: see
 `tools/lesson_pairs.py`), so it is not shipped; if a page ever saves widget state, myst-nb
