@@ -219,3 +219,73 @@ def test_search_scripts_load_after_the_page_and_figures_lazily():
     assert '<img loading="lazy" src="../_images/a.webp"' in done and '<img loading="eager"' in done
     search = page.replace("<body>", '<body><div id="search-results"></div>')
     assert '<script defer src="../searchindex.js">' in offline_assets.load_later(search)
+
+
+def test_the_theme_is_chosen_before_the_page_is_drawn():
+    """The inline script of the theme's <head> picks light or dark itself (as the theme's deferred
+    setTheme would), so that script does not restyle the whole page just before its load event."""
+    import pydata_sphinx_theme
+
+    layout = (Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme"
+              / "layout.html").read_text(encoding="utf-8")
+    rendered = layout.replace("{{ default_mode }}", "auto")  # _config.yml: the default, auto
+    assert offline_assets.THEME_FROM_STORAGE in rendered, "the theme's inline script has changed"
+    script = offline_assets.theme_at_once(rendered)
+    script = script[script.index('<script data-cfasync="false">') + 29:]
+    script = script[:script.index("</script>")]
+    node = shutil.which("node") or shutil.which("nodejs")
+    if node is None:
+        pytest.skip("Node.js is not installed")
+    import subprocess
+    cases = [(None, False, "light"), (None, True, "dark"), ("auto", True, "dark"),
+             ("light", True, "light"), ("dark", False, "dark"), ("auto", False, "light")]
+    for stored_mode, prefers_dark, theme in cases:
+        harness = ("var store = %s; var document = {documentElement: {dataset: {}}};"
+                   "var localStorage = {getItem: function (k) { return k in store ? store[k] : null; }};"
+                   "function matchMedia(q) { return {matches: %s && q === '(prefers-color-scheme: dark)'}; }"
+                   "%s; console.log(document.documentElement.dataset.theme);") % (
+            json.dumps({"mode": stored_mode} if stored_mode else {}), json.dumps(prefers_dark), script)
+        done = subprocess.run([node, "-e", harness], capture_output=True, text=True, check=True)
+        assert done.stdout.strip() == theme, (stored_mode, prefers_dark, done.stdout, done.stderr)
+
+
+def test_code_tokens_in_the_base_colour_lose_their_span_and_nothing_else_changes():
+    import html as html_module
+    import re
+
+    from pygments import highlight as pygments_highlight
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexers import get_lexer_by_name
+
+    from offline_assets import highlight
+
+    palette = highlight.Palette("a11y-high-contrast-light", "a11y-high-contrast-dark")
+    assert {"n", "p", "w"} <= {highlight.STANDARD_TYPES[t] for t in palette.plain}
+    plain = palette.formatter()
+
+    def text(markup):
+        return html_module.unescape(re.sub(r"<[^>]+>", "", markup))
+
+    code = 'import numpy as np\nx = np.array([1, 2.5])  # sum\nprint(f"{x.sum():.3f}")\n'
+    lexer = get_lexer_by_name("ipython3")
+    before, after = (pygments_highlight(code, lexer, formatter())
+                     for formatter in (HtmlFormatter, plain))
+    assert text(after) == text(before) == code + "\n", "the same text, so the copy button copies the same"
+    assert '<pre class="base-color">' in after
+    assert '<span class="n">' in before and '<span class="n">' not in after
+    assert '<span class="p">' not in after and '<span class="o">=</span>' in after
+    assert after.count("<span") < before.count("<span") * 0.6
+    # Blocks with visible text that has no colour of its own in both styles (a cell's plain output,
+    # a prompt, a backslash continuation) keep the page's text colour: written as Pygments does.
+    for code, language in [("plain output 1.0\n", "text"), (">>> x = 1\n", "pycon"),
+                           ("a \\\n  + b\n", "python")]:
+        lexer = get_lexer_by_name(language)
+        assert (pygments_highlight(code, lexer, plain())
+                == pygments_highlight(code, lexer, HtmlFormatter())), language
+    css = palette.stylesheet()
+    assert 'html[data-theme="light"] .highlight pre.base-color { color: #080808 }' in css
+    assert 'html[data-theme="dark"] .highlight pre.base-color { color: #F8F8F2 }' in css
+    from pydata_sphinx_theme.pygments import get_pygments_stylesheet
+    theme_css = get_pygments_stylesheet("a11y-high-contrast-light", "a11y-high-contrast-dark")
+    assert palette.missing_rules(theme_css) == []
+    assert palette.missing_rules(get_pygments_stylesheet("tango", "monokai"))

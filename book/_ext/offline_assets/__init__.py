@@ -26,7 +26,11 @@ Loaded by `_config.yml` (`sphinx.local_extensions`). It
   Font Awesome's .ttf fonts (browsers take the .woff2) and sphinx-thebe's unused script are
   removed, the figures in `_images/` become palette PNGs where that is lossless to the eye, then lossless
   WebP where that is smaller, and the search scripts the theme puts in every page's <head> are deferred so they
-  no longer hold up the first paint.
+  no longer hold up the first paint;
+* makes the work before a page's load event smaller: the theme's inline script chooses the light
+  or dark theme at once (`theme_at_once`), so the theme's deferred script no longer restyles the
+  whole page, and code blocks leave names, punctuation and whitespace without a <span> where the
+  theme's Pygments styles draw them in the code's base colour (`highlight.py`).
 
 No page loads the ipywidgets HTML manager (the lessons store no widget state: see
 `tools/lesson_pairs.py`), so it is not shipped; if a page ever saves widget state, myst-nb
@@ -47,7 +51,7 @@ from pathlib import Path
 
 from sphinx.util import logging
 
-from . import maths
+from . import highlight, maths
 
 __version__ = "1.0"
 STATIC = Path(__file__).parent / "static"
@@ -156,6 +160,25 @@ def load_later(html: str) -> str:
         html = SEARCH_SCRIPTS.sub(lambda m: LOAD_LATER.format(m.group(1)), html)
     end = html.find("</head>")
     return html[:end] + IMAGE_TAG.sub('<img loading="lazy"', html[end:]) if end >= 0 else html
+
+
+# pydata-sphinx-theme's inline script in <head> sets <html data-theme> to the stored theme, or
+# to the default mode, "auto", which no rule of its CSS matches; its deferred script then sets
+# "light" or "dark" (from the reader's colour scheme). That change of an attribute that every
+# colour variable hangs on restyles the whole parsed page, just before the load event: 1.3 s of
+# the 4x-slowed phone profile's 6.8 s on the longest chapter. The inline script decides the
+# theme itself instead, as the theme's script will (its setTheme: the mode if it is light or
+# dark, else the reader's colour scheme), so the first paint already has the theme's colours
+# and the later assignment changes nothing.
+THEME_FROM_STORAGE = 'document.documentElement.dataset.theme = localStorage.getItem("theme") || "auto";'
+THEME_FROM_MODE = ('var mode = document.documentElement.dataset.mode; '
+                   'document.documentElement.dataset.theme = mode === "light" || mode === "dark" '
+                   '? mode : matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light";')
+
+
+def theme_at_once(html: str) -> str:
+    """The page with its theme (light or dark) chosen by the inline script in its <head>."""
+    return html.replace(THEME_FROM_STORAGE, THEME_FROM_MODE, 1)
 
 
 VERBATIM = re.compile(r"(<(pre|script|style|textarea)\b.*?</\2>)", re.S | re.I)
@@ -355,7 +378,7 @@ def _lighten_site(app, exception) -> None:
         lighten_notebook(notebook)
     for page in pages:
         html = page.read_text(encoding="utf-8")
-        lighter = THEME_CSS.sub(r'href="\1_static/basic.css"', defer_head_scripts(html))
+        lighter = THEME_CSS.sub(r'href="\1_static/basic.css"', defer_head_scripts(theme_at_once(html)))
         lighter = squeeze_indentation(load_later(lighter))
         if renamed:
             lighter = IMAGE_SRC.sub(lambda m: m.group(1) + renamed.get(m.group(2), m.group(2)), lighter)
@@ -376,8 +399,39 @@ def _note_results(app, docname, source) -> None:
             app.env.note_dependency(path)
 
 
+def _plain_tokens(app) -> None:
+    """Highlight code with highlight.py's formatter, for the theme's light and dark styles."""
+    if app.builder.format != "html" or not hasattr(app.builder, "highlighter"):
+        return
+    theme = getattr(app.builder, "theme", None)
+    options = {**(theme.get_options() if theme else {}),
+               **(getattr(app.builder, "theme_options", None) or app.config.html_theme_options or {})}
+    light, dark = options.get("pygments_light_style"), options.get("pygments_dark_style")
+    if light and dark:  # pydata-sphinx-theme (and the book theme built on it)
+        app.builder.dlmath_palette = palette = highlight.Palette(light, dark)
+        app.builder.highlighter.formatter = palette.formatter()
+
+
+def _base_color_stylesheet(app, exception) -> None:
+    """Add the base colour of marked code blocks to pygments.css, which pydata-sphinx-theme
+    writes when the build finishes (so this runs after it: a later priority)."""
+    palette = getattr(app.builder, "dlmath_palette", None)
+    css = Path(app.outdir) / "_static" / "pygments.css"
+    if exception is not None or palette is None or not css.exists():
+        return
+    text = css.read_text(encoding="utf-8")
+    missing = palette.missing_rules(text)
+    if missing:
+        logger.warning("pygments.css was not made from the styles that code blocks are "
+                       "highlighted for (book/_ext/offline_assets/highlight.py): it lacks %s",
+                       missing[0], type="offline_assets", subtype="pygments")
+    css.write_text(text.rstrip("\n") + "\n" + palette.stylesheet() + "\n", encoding="utf-8")
+
+
 def setup(app):
     app.connect("config-inited", _configure)
+    app.connect("builder-inited", _plain_tokens)
+    app.connect("build-finished", _base_color_stylesheet, priority=600)
     app.add_css_file("reader.css")
     # After the theme and myst-nb (priority 500) have added their page assets.
     app.connect("html-page-context", _page_context, priority=900)
