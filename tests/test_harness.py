@@ -226,3 +226,35 @@ def test_notebook_kernels_talk_over_unix_sockets(tmp_path):
     finally:
         client.stop_channels()
         manager.shutdown_kernel(now=True)
+
+
+def test_a_kernel_that_dies_or_hangs_in_a_cell_stops_the_run_with_a_clear_error(tmp_path):
+    """The notebook runners (book cache, `make lessons`, the Colab test) report a kernel that dies
+    in a cell and a cell that outlives its timeout, instead of waiting for ever. (With a blocking
+    kernel manager nbclient waited for output in a call that blocked its event loop: a dead
+    kernel hung the run.) In a subprocess with a time limit, so a regression fails, not hangs."""
+    script = textwrap.dedent(f"""
+        import sys
+        sys.path.insert(0, {str(ROOT / "tools")!r})
+        import nbformat
+        from nbclient.exceptions import CellTimeoutError, DeadKernelError
+        import lesson_pairs
+        code = nbformat.v4.new_code_cell
+        dies = nbformat.v4.new_notebook(cells=[code("import os; os._exit(3)"), code("print(1)")])
+        try:
+            lesson_pairs.run_notebook(dies, {str(tmp_path)!r}, timeout=60)
+        except DeadKernelError:
+            print("dead kernel reported")
+        loops = nbformat.v4.new_notebook(cells=[code("import time\\nwhile True: time.sleep(0.05)")])
+        try:
+            lesson_pairs.run_notebook(loops, {str(tmp_path)!r}, timeout=2)
+        except CellTimeoutError:
+            print("timeout reported")
+    """)
+    try:
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                              timeout=120, cwd=tmp_path)
+    except subprocess.TimeoutExpired as hung:
+        pytest.fail(f"a notebook run hung on a dead or looping kernel:\n{hung.stdout}\n{hung.stderr}")
+    assert done.stdout.split("\n")[:2] == ["dead kernel reported", "timeout reported"], \
+        done.stdout + done.stderr[-3000:]

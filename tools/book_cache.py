@@ -34,7 +34,7 @@ from pathlib import Path
 import nbformat
 
 import lesson_pairs
-from kernels import IpcKernelManager
+from kernels import AsyncIpcKernelManager
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT = 300  # seconds per cell, as `execute: timeout` in _config.yml
@@ -70,7 +70,7 @@ def execute_chapter(md_path: str):
     notebook = read_page(Path(md_path))
     result = single_nb_execution(notebook, cwd=str(Path(md_path).parent.resolve()),
                                  allow_errors=False, timeout=TIMEOUT, meta_override=True,
-                                 kernel_manager_class=IpcKernelManager)  # Unix sockets: kernels.py
+                                 kernel_manager_class=AsyncIpcKernelManager)  # Unix sockets: kernels.py
     error = None if result.err is None else f"{type(result.err).__name__}: {result.err}"
     return notebook, result.time, error
 

@@ -10,10 +10,14 @@ clean `make test`), or a client talks to the wrong kernel ("Invalid Signature" i
 A Unix socket is a file named after the kernel: nothing else can take it, so the race is gone
 rather than retried. (Linux and macOS; Windows kernels have only TCP.)
 
-- `IpcKernelManager`: give it to nbclient (`NotebookClient(..., kernel_manager_class=...)`), or to
-  jupyter-cache's `single_nb_execution`, which passes it on.
-- As a pytest plugin (the root conftest.py loads it; `-p kernels` elsewhere), it makes nbval start
-  its kernels the same way.
+- `AsyncIpcKernelManager`: give it to nbclient (`NotebookClient(..., kernel_manager_class=...)`),
+  or to jupyter-cache's `single_nb_execution`, which passes it on. nbclient needs the asynchronous
+  manager: with a blocking one it waits for the kernel's output in a call that blocks its event
+  loop, so when a kernel dies in a cell (a crash, `os._exit`, the out-of-memory killer) nothing
+  ever notices and the run hangs, cell timeout included, instead of raising `DeadKernelError`.
+- `IpcKernelManager`, the blocking one, for code that drives a kernel itself. As a pytest plugin
+  (the root conftest.py loads it; `-p kernels` elsewhere), this module makes nbval, which polls
+  with timeouts of its own, start its kernels with it.
 """
 
 from __future__ import annotations
@@ -21,12 +25,12 @@ from __future__ import annotations
 import os
 import uuid
 
-from jupyter_client.manager import KernelManager
+from jupyter_client.manager import AsyncKernelManager, KernelManager
 from jupyter_core.paths import jupyter_runtime_dir
 
 
-class IpcKernelManager(KernelManager):
-    """A KernelManager whose kernel listens on Unix sockets in Jupyter's runtime directory."""
+class _UnixSockets:
+    """A kernel manager whose kernel listens on Unix sockets in Jupyter's runtime directory."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("transport", "ipc")
@@ -39,6 +43,14 @@ class IpcKernelManager(KernelManager):
             os.makedirs(runtime, exist_ok=True)
             kwargs["ip"] = os.path.join(runtime, f"k-{uuid.uuid4().hex[:12]}")
         super().__init__(**kwargs)
+
+
+class IpcKernelManager(_UnixSockets, KernelManager):
+    """The blocking KernelManager on Unix sockets (nbval; tests that drive a kernel by hand)."""
+
+
+class AsyncIpcKernelManager(_UnixSockets, AsyncKernelManager):
+    """The asynchronous KernelManager on Unix sockets, for nbclient and jupyter-cache."""
 
 
 def pytest_configure(config):

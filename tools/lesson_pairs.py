@@ -23,7 +23,7 @@ import jupytext
 import nbformat
 from nbclient import NotebookClient
 
-from kernels import IpcKernelManager
+from kernels import AsyncIpcKernelManager
 
 EXECUTION_TIMEOUT = 300  # seconds per cell
 
@@ -151,7 +151,7 @@ def run_notebook(notebook, cwd: Path, kernel_name: str = "python3",
         notebook,
         timeout=timeout,
         kernel_name=kernel_name,
-        kernel_manager_class=IpcKernelManager,
+        kernel_manager_class=AsyncIpcKernelManager,
         allow_errors=allow_errors,
         record_timing=False,  # timestamps in cell metadata would change on every run
         resources={"metadata": {"path": str(cwd)}},
