@@ -258,3 +258,34 @@ def test_a_kernel_that_dies_or_hangs_in_a_cell_stops_the_run_with_a_clear_error(
         pytest.fail(f"a notebook run hung on a dead or looping kernel:\n{hung.stdout}\n{hung.stderr}")
     assert done.stdout.split("\n")[:2] == ["dead kernel reported", "timeout reported"], \
         done.stdout + done.stderr[-3000:]
+
+
+def test_forked_kernels_run_a_notebook_as_a_new_process_does(tmp_path, monkeypatch):
+    """Kernels forked from a warm interpreter (tools/kernels.py) see the folder, path, arguments,
+    environment, backend and signal handling a new kernel process sees; only the preloaded modules
+    differ (which is what makes them fast)."""
+    code = nbformat.v4.new_code_cell
+    probe = [
+        code("import os, sys\npreloaded = 'numpy' in sys.modules\n"
+             "print(os.getcwd(), sys.path[0], sys.argv[0], os.environ.get('DLMATH_PROBE'))"),
+        code("print(os.getppid() == int(os.environ['JPY_PARENT_PID']), os.getpgid(0) == os.getpid())"),
+        code("import matplotlib.pyplot as plt\nprint(plt.get_backend())"),
+        code("import time\ntry:\n    os.kill(os.getpid(), 2); time.sleep(5)\nexcept KeyboardInterrupt:\n"
+             "    print('interrupt raised KeyboardInterrupt')"),
+        code("print(preloaded)"),
+    ]
+    monkeypatch.setenv("DLMATH_PROBE", "seen")
+
+    def run():
+        notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c.source) for c in probe])
+        lesson_pairs.run_notebook(notebook, tmp_path, timeout=60)
+        return ["".join(o.get("text", "") for o in cell.outputs) for cell in notebook.cells]
+
+    forked = run()
+    monkeypatch.setenv("DLMATH_FRESH_KERNELS", "1")
+    fresh = run()
+    assert forked[:-1] == fresh[:-1]
+    folder, _, _, variable = fresh[0].split()
+    assert (folder, variable) == (str(tmp_path), "seen")
+    assert forked[1] == "True True\n" and forked[3] == "interrupt raised KeyboardInterrupt\n"
+    assert (fresh[-1], forked[-1]) == ("False\n", "True\n"), "the kernel was not forked from the warm interpreter"

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 import re
 import sys
 from pathlib import Path
@@ -282,6 +283,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("lessons", nargs="+", type=Path, help="lesson .md files")
     parser.add_argument("--execute", action="store_true", help="re-execute into the .ipynb twins")
     args = parser.parse_args(argv)
+    # The stored notebooks come from kernels started as new processes; the tests run them again in
+    # kernels forked from a warm interpreter (tools/kernels.py) and compare every output strictly.
+    os.environ.setdefault("DLMATH_FRESH_KERNELS", "1")
     problems = []
     for md_path in args.lessons:
         if args.execute:
