@@ -9,6 +9,7 @@ import base64
 import io
 import json
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -236,7 +237,6 @@ def test_the_theme_is_chosen_before_the_page_is_drawn():
     node = shutil.which("node") or shutil.which("nodejs")
     if node is None:
         pytest.skip("Node.js is not installed")
-    import subprocess
     cases = [(None, False, "light"), (None, True, "dark"), ("auto", True, "dark"),
              ("light", True, "light"), ("dark", False, "dark"), ("auto", False, "light")]
     for stored_mode, prefers_dark, theme in cases:

@@ -37,9 +37,8 @@ running IPython at import (ipywidgets, matplotlib_inline) is imported before the
 
 `make lessons` (``tools/lesson_pairs.py --execute``) writes the stored notebooks with new processes
 (it sets ``DLMATH_FRESH_KERNELS=1``), and the tests compare every output strictly in forked kernels:
-a difference would fail nbval. Where
-forking does not apply (another OS, a kernel command that is not ``python -m module``), or with
-``DLMATH_FRESH_KERNELS=1``, kernels are new processes as usual.
+a difference would fail nbval. Where forking does not apply (another OS, a kernel command that is
+not ``python -m module``), or with ``DLMATH_FRESH_KERNELS=1``, kernels are new processes as usual.
 """
 
 from __future__ import annotations
@@ -104,11 +103,10 @@ for line in sys.stdin:
         sys.path.insert(0, os.getcwd())
         os.environ.clear()
         os.environ.update(request["env"])
-        args = request["args"]
-        if "JPY_PARENT_PID" in os.environ:  # the kernel exits when its parent (this server) does
-            os.environ["JPY_PARENT_PID"] = str(os.getppid())
-            # (ipykernel read JPY_PARENT_PID when this server imported it: say it explicitly)
-            args = [*args, "--IPKernelApp.parent_handle=" + os.environ["JPY_PARENT_PID"]]
+        # The kernel exits when its parent, this server, does (jupyter_client's launcher sets
+        # JPY_PARENT_PID; ipykernel read it when this server imported it, so it is also an argument).
+        os.environ["JPY_PARENT_PID"] = str(os.getppid())
+        args = [*request["args"], "--IPKernelApp.parent_handle=" + os.environ["JPY_PARENT_PID"]]
         random.seed()  # a new process draws new seeds
         if "numpy" in sys.modules:
             sys.modules["numpy"].random.seed()
@@ -246,14 +244,12 @@ class _UnixSockets:
         if server is None:
             return await super()._async_launch_kernel(kernel_cmd, **kw)
         cwd = str(kw.get("cwd") or os.getcwd())
-        env = {**env, "JPY_PARENT_PID": str(os.getpid())}  # as jupyter_client's launcher sets it
         module = kernel_cmd.index("-m", 1) + 1
         kernel = server.fork(kernel_cmd[module], [os.path.expanduser(a) for a in kernel_cmd[module + 1:]],
                              env, cwd)
         provisioner = self.provisioner
         provisioner.process, provisioner.pid, provisioner.pgid, provisioner.cwd = kernel, kernel.pid, kernel.pid, cwd
         self._reconcile_connection_info(provisioner.connection_info)
-
 
 
 class IpcKernelManager(_UnixSockets, KernelManager):
